@@ -1,0 +1,147 @@
+"""The narrow data channel between trusted checks and a student's code.
+
+Checks hold a `Student` and call `student.function("conv2d")(x, k)` or
+`student.value("answer")`. Arguments and results cross as JSON in which numpy
+arrays are tagged `.npy` bytes (base64, loaded with `allow_pickle=False`) and
+tuples are tagged so they survive. Nothing else can cross: an object the codec
+does not know is an error, never a pickle.
+
+`LocalStudent` runs functions from a Python namespace in this process (the
+reference solutions and the mutant catalogue in tests); the kernel student
+added by the executor goes through the same codec, so both behave alike.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import numbers
+from typing import Any, Callable
+
+import numpy as np
+
+MAX_TRANSFER_BYTES = 64 * 1024 * 1024
+
+__all__ = ["StudentError", "StudentTimeout", "encode", "decode", "dumps", "loads",
+           "LocalStudent", "MAX_TRANSFER_BYTES"]
+
+
+class StudentError(Exception):
+    """The student's code failed, or returned something that cannot be graded.
+
+    The message is shown to the student as the reason a test failed.
+    """
+
+
+class StudentTimeout(StudentError):
+    """A call into the student's code ran past its time limit."""
+
+
+def encode(value: Any) -> Any:
+    """A value -> JSON-able data. Raises StudentError for what cannot cross."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if number != number or number in (float("inf"), float("-inf")):
+            return {"__float__": repr(number)}
+        return number
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biufc":
+            raise StudentError(f"an array of dtype {value.dtype} cannot be graded "
+                               "(use numbers)")
+        buffer = io.BytesIO()
+        np.save(buffer, value, allow_pickle=False)
+        return {"__ndarray__": base64.b64encode(buffer.getvalue()).decode("ascii")}
+    if isinstance(value, tuple):
+        return {"__tuple__": [encode(v) for v in value]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise StudentError("a dict with non-string keys cannot be graded")
+        return {"__dict__": {k: encode(v) for k, v in value.items()}}
+    raise StudentError(f"a value of type {type(value).__name__} cannot be graded "
+                       "(return numbers, strings, lists, tuples, dicts or numpy arrays)")
+
+
+def decode(data: Any) -> Any:
+    """JSON-able data from `encode` -> the value. Never unpickles."""
+    if isinstance(data, list):
+        return [decode(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    if set(data) == {"__ndarray__"}:
+        raw = base64.b64decode(data["__ndarray__"], validate=True)
+        try:
+            return np.load(io.BytesIO(raw), allow_pickle=False)
+        except ValueError as exc:
+            raise StudentError(f"could not read an array from the student: {exc}") from None
+    if set(data) == {"__tuple__"}:
+        return tuple(decode(v) for v in data["__tuple__"])
+    if set(data) == {"__dict__"}:
+        return {k: decode(v) for k, v in data["__dict__"].items()}
+    if set(data) == {"__float__"}:
+        return float(data["__float__"])
+    raise StudentError(f"unexpected data from the student: keys {sorted(data)[:5]}")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(encode(value), separators=(",", ":"))
+
+
+def loads(text: str) -> Any:
+    if len(text) > MAX_TRANSFER_BYTES:
+        raise StudentError(f"the result is larger than {MAX_TRANSFER_BYTES // 2**20} MiB")
+    try:
+        return decode(json.loads(text))
+    except (json.JSONDecodeError, TypeError, ValueError) as exc:
+        if isinstance(exc, StudentError):
+            raise
+        raise StudentError(f"could not read the student's result: {exc}") from None
+
+
+def describe_exception(exc: BaseException) -> str:
+    """The student's error as they would see it in their notebook."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class LocalStudent:
+    """Student functions from a namespace in this process, through the same codec.
+
+    Arguments are copied across the codec so student code can never mutate
+    the check's arrays; results are re-read the same way a kernel's would be.
+    """
+
+    def __init__(self, namespace: dict[str, Any], label: str = "student"):
+        self._namespace = namespace
+        self._label = label
+
+    def __repr__(self) -> str:  # Hypothesis prints fixtures in falsifying examples
+        return self._label
+
+    def function(self, name: str) -> Callable[..., Any]:
+        target = self._namespace.get(name)
+        if target is None:
+            raise StudentError(f"function {name}() is not defined in your notebook")
+        if not callable(target):
+            raise StudentError(f"{name} is not a function (it is a {type(target).__name__})")
+
+        def call(*args, **kwargs):
+            args, kwargs = loads(dumps((list(args), kwargs)))
+            try:
+                result = target(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - any student error is a failed test
+                raise StudentError(f"{name}() raised {describe_exception(exc)}") from None
+            return loads(dumps(result))
+
+        call.__name__ = name
+        return call
+
+    def value(self, name: str) -> Any:
+        if name not in self._namespace:
+            raise StudentError(f"{name} is not defined in your notebook")
+        return loads(dumps(self._namespace[name]))

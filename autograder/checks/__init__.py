@@ -1,0 +1,28 @@
+"""Hidden checks: one pytest module per assignment, tests grouped by grade_id.
+
+A check is an ordinary pytest test taking the `student` fixture (a bridge to
+the student's code) and marked with `@grade(grade_id, weight)`. Hypothesis is
+derandomized with no example database so a regrade gives the same score.
+"""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "dlgrade-checks",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=False,
+    max_examples=60,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("dlgrade-checks")
+
+
+def grade(grade_id: str, weight: float = 1.0):
+    """Mark a check as part of the test cell `grade_id`, with a relative weight."""
+    if weight <= 0:
+        raise ValueError(f"weight must be positive, got {weight}")
+    return pytest.mark.dlgrade(grade_id=grade_id, weight=float(weight))

@@ -1,0 +1,99 @@
+"""Run an assignment's check module against one student and collect the outcomes."""
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pytest
+
+CHECKS_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    grade_id: str
+    name: str
+    weight: float
+    passed: bool
+    message: str | None
+    seconds: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_module_path(assignment: str) -> Path:
+    path = CHECKS_DIR / f"{assignment.replace('-', '_')}.py"
+    if not path.is_file():
+        raise ValueError(f"no checks for assignment {assignment!r} (expected {path.name})")
+    return path
+
+
+def _failure_message(excinfo) -> str:
+    exc = excinfo.value
+    lines = [str(exc) if isinstance(exc, AssertionError) else
+             (str(exc) if exc.__class__.__name__.startswith("Student") else
+              f"{type(exc).__name__}: {exc}")]
+    for note in getattr(exc, "__notes__", []):
+        # Hypothesis's note names the smallest failing input; drop the fixture.
+        lines.append(note.replace("student=student, ", "").replace("    student=student,\n", ""))
+    return "\n".join(line for line in lines if line).strip()
+
+
+class _CollectOutcomes:
+    def __init__(self, student):
+        self._student = student
+        self.outcomes: list[TestOutcome] = []
+
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "dlgrade(grade_id, weight): the test cell a check scores")
+
+    @pytest.fixture(scope="session")
+    def student(self):
+        return self._student
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        marker = item.get_closest_marker("dlgrade")
+        if marker is None:
+            raise ValueError(f"check {item.nodeid} has no @grade(grade_id) marker")
+        failed_now = report.failed and call.excinfo is not None
+        if call.when == "call" or failed_now:
+            self.outcomes.append(TestOutcome(
+                grade_id=marker.kwargs["grade_id"],
+                name=item.name,
+                weight=marker.kwargs["weight"],
+                passed=report.passed,
+                message=_failure_message(call.excinfo) if failed_now else None,
+                seconds=round(call.stop - call.start, 4),
+            ))
+
+
+def run_checks(assignment: str, student, select: str | None = None) -> list[TestOutcome]:
+    """Run every check of `assignment` (or those matching `-k select`) against `student`."""
+    path = check_module_path(assignment)
+    plugin = _CollectOutcomes(student)
+    args = [str(path), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+            "--rootdir", str(CHECKS_DIR), "-o", "addopts=", "--assert=plain", "-W", "ignore::DeprecationWarning"]
+    if select:
+        args += ["-k", select]
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = pytest.main(args, plugins=[plugin])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise RuntimeError(f"the checks for {assignment} could not run (pytest exit {int(code)})")
+    return plugin.outcomes
+
+
+def score_groups(outcomes: list[TestOutcome]) -> dict[str, float]:
+    """grade_id -> weighted fraction of its checks passed (0.0 to 1.0)."""
+    totals: dict[str, float] = {}
+    passed: dict[str, float] = {}
+    for o in outcomes:
+        totals[o.grade_id] = totals.get(o.grade_id, 0.0) + o.weight
+        passed[o.grade_id] = passed.get(o.grade_id, 0.0) + (o.weight if o.passed else 0.0)
+    return {g: passed[g] / totals[g] for g in totals}

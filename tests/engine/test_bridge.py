@@ -1,0 +1,75 @@
+"""The bridge codec and LocalStudent: what crosses, what does not, and student errors."""
+import numpy as np
+import pytest
+
+from autograder.bridge import LocalStudent, StudentError, decode, dumps, encode, loads
+
+
+@pytest.mark.parametrize("value", [
+    None, True, 3, -2.5, "same", [1, 2], (1, (2, 3)), {"a": (1, 2)},
+    np.arange(6).reshape(2, 3), np.float32(1.5), [np.ones(2), (np.zeros((1, 1)), "x")],
+])
+def test_round_trip(value):
+    back = loads(dumps(value))
+    if isinstance(value, np.ndarray):
+        np.testing.assert_array_equal(back, value)
+        assert back.dtype == value.dtype
+    elif isinstance(value, list) and isinstance(value[0], np.ndarray):
+        np.testing.assert_array_equal(back[0], value[0])
+        assert isinstance(back[1], tuple) and back[1][1] == "x"
+    else:
+        assert back == value
+        assert type(back) is type(value) or isinstance(value, np.floating)
+
+
+def test_nan_and_inf_cross_as_floats():
+    assert np.isnan(loads(dumps(float("nan"))))
+    assert loads(dumps(float("-inf"))) == float("-inf")
+
+
+@pytest.mark.parametrize("value, message", [
+    (object(), "type object cannot be graded"),
+    (np.array(["a"]), "dtype <U1 cannot be graded"),
+    (np.array([object()], dtype=object), "dtype object cannot be graded"),
+    ({1: 2}, "non-string keys"),
+])
+def test_what_cannot_cross(value, message):
+    with pytest.raises(StudentError, match=message):
+        encode(value)
+
+
+def test_pickled_arrays_are_refused():
+    import base64, io
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    payload = {"__ndarray__": base64.b64encode(buffer.getvalue()).decode()}
+    with pytest.raises(StudentError, match="could not read an array"):
+        decode(payload)
+
+
+def test_unknown_tags_are_refused():
+    with pytest.raises(StudentError, match="unexpected data"):
+        loads('{"__reduce__": "os.system"}')
+    with pytest.raises(StudentError, match="could not read"):
+        loads("not json")
+
+
+def test_local_student_calls_copy_arguments_and_wrap_errors():
+    def mutate(x):
+        x[0] = 99
+        return x.sum()
+
+    def boom(x):
+        raise ZeroDivisionError("division by zero")
+
+    student = LocalStudent({"mutate": mutate, "boom": boom, "answer": 42, "not_fn": 3})
+    x = np.zeros(3)
+    assert student.function("mutate")(x) == 99
+    assert x[0] == 0  # the check's own array is untouched
+    with pytest.raises(StudentError, match=r"boom\(\) raised ZeroDivisionError: division by zero"):
+        student.function("boom")(1)
+    with pytest.raises(StudentError, match="not defined"):
+        student.function("missing")
+    with pytest.raises(StudentError, match="not a function"):
+        student.function("not_fn")
+    assert student.value("answer") == 42
