@@ -23,7 +23,9 @@ import numpy as np
 MAX_TRANSFER_BYTES = 64 * 1024 * 1024
 
 __all__ = ["StudentError", "StudentTimeout", "encode", "decode", "dumps", "loads",
-           "LocalStudent", "MAX_TRANSFER_BYTES"]
+           "LocalStudent", "KernelStudent", "MAX_TRANSFER_BYTES"]
+
+RESULT_MIME = "application/x-dlgrade-result+json"
 
 
 class StudentError(Exception):
@@ -145,3 +147,139 @@ class LocalStudent:
         if name not in self._namespace:
             raise StudentError(f"{name} is not defined in your notebook")
         return loads(dumps(self._namespace[name]))
+
+
+# Kernel side: the codec above plus a dispatcher, exec'd into a private dict in the
+# student's kernel. It carries no check, no reference and no expected value.
+_KERNEL_DISPATCH = """
+def reply(payload):
+    from IPython.display import publish_display_data
+    publish_display_data({RESULT_MIME: json.dumps(payload)})
+
+def call(namespace, name, arguments):
+    target = namespace.get(name)
+    if target is None:
+        return reply({"status": "missing"})
+    if not callable(target):
+        return reply({"status": "not_callable", "type": type(target).__name__})
+    try:
+        args, kwargs = decode(json.loads(arguments))
+        result = target(*args, **kwargs)
+    except Exception as exc:
+        return reply({"status": "error", "message": describe_exception(exc)})
+    try:
+        return reply({"status": "ok", "value": encode(result)})
+    except StudentError as exc:
+        return reply({"status": "unencodable", "message": str(exc)})
+
+def value(namespace, name):
+    if name not in namespace:
+        return reply({"status": "missing"})
+    try:
+        return reply({"status": "ok", "value": encode(namespace[name])})
+    except StudentError as exc:
+        return reply({"status": "unencodable", "message": str(exc)})
+"""
+
+
+def kernel_bootstrap() -> str:
+    """Code that installs the bridge's kernel side as `__dlgrade__` in a kernel."""
+    import inspect
+
+    body = "\n".join([
+        "from __future__ import annotations",
+        "import base64, io, json, numbers",
+        "import numpy as np",
+        "class StudentError(Exception):\n    pass",
+        f"MAX_TRANSFER_BYTES = {MAX_TRANSFER_BYTES}",
+        f"RESULT_MIME = {RESULT_MIME!r}",
+        inspect.getsource(encode),
+        inspect.getsource(decode),
+        inspect.getsource(describe_exception),
+        _KERNEL_DISPATCH,
+    ])
+    return f"__dlgrade__ = {{}}\nexec({body!r}, __dlgrade__)\n"
+
+
+class KernelStudent:
+    """Student functions living in a running Jupyter kernel.
+
+    `run(code, timeout)` executes code in the kernel and returns its outputs
+    (the executor supplies it). Only the last output carrying RESULT_MIME is
+    read, and only as data.
+    """
+
+    def __init__(self, run: Callable[[str, float], list], call_timeout: float = 10.0,
+                 label: str = "student"):
+        self._run = run
+        self._call_timeout = call_timeout
+        self._label = label
+        self.dead_reason: str | None = None
+
+    def __repr__(self) -> str:
+        return self._label
+
+    def install(self) -> None:
+        self._request(kernel_bootstrap() + "None", "installing the grader's bridge")
+
+    def _request(self, code: str, what: str):
+        if self.dead_reason:
+            raise StudentError(f"cannot run {what}: {self.dead_reason}")
+        outputs = self._run(code, self._call_timeout)
+        reply = None
+        for output in outputs:
+            if output.get("output_type") == "error":
+                if output.get("ename") == "CellTimeoutError":
+                    raise StudentTimeout(f"{what} did not finish within "
+                                         f"{self._call_timeout:g} s (infinite loop?)")
+            data = output.get("data") or {}
+            if RESULT_MIME in data:
+                reply = data[RESULT_MIME]
+        if reply is None:
+            errors = [o for o in outputs if o.get("output_type") == "error"]
+            if errors:
+                raise StudentError(f"{what} failed: {errors[-1].get('ename')}: "
+                                   f"{errors[-1].get('evalue')}")
+            return None
+        text = reply if isinstance(reply, str) else json.dumps(reply)
+        if len(text) > MAX_TRANSFER_BYTES:
+            raise StudentError(f"{what} returned more than {MAX_TRANSFER_BYTES // 2**20} MiB")
+        try:
+            message = json.loads(text)
+        except json.JSONDecodeError:
+            raise StudentError(f"{what}: the kernel's reply could not be read") from None
+        return message if isinstance(message, dict) else {"status": "garbled"}
+
+    def _result(self, message, name: str, kind: str):
+        status = (message or {}).get("status")
+        if status == "ok":
+            return decode(message.get("value"))
+        if status == "missing":
+            if kind == "function":
+                raise StudentError(f"function {name}() is not defined in your notebook")
+            raise StudentError(f"{name} is not defined in your notebook")
+        if status == "not_callable":
+            raise StudentError(f"{name} is not a function (it is a {message.get('type')})")
+        if status == "error":
+            raise StudentError(f"{name}() raised {message.get('message')}")
+        if status == "unencodable":
+            raise StudentError(f"{name}: {message.get('message')}")
+        raise StudentError(f"{name}: no usable reply from the kernel")
+
+    def function(self, name: str) -> Callable[..., Any]:
+        if not name.isidentifier():
+            raise ValueError(f"not a function name: {name!r}")
+
+        def call(*args, **kwargs):
+            arguments = dumps((list(args), kwargs))
+            code = f"__dlgrade__['call'](globals(), {name!r}, {arguments!r})"
+            return self._result(self._request(code, f"{name}()"), name, "function")
+
+        call.__name__ = name
+        return call
+
+    def value(self, name: str) -> Any:
+        if not name.isidentifier():
+            raise ValueError(f"not a variable name: {name!r}")
+        code = f"__dlgrade__['value'](globals(), {name!r})"
+        return self._result(self._request(code, name), name, "value")

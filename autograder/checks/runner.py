@@ -44,9 +44,19 @@ def _failure_message(excinfo) -> str:
 
 
 class _CollectOutcomes:
-    def __init__(self, student):
+    def __init__(self, student, grade_id: str | None = None):
         self._student = student
+        self._grade_id = grade_id
         self.outcomes: list[TestOutcome] = []
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        for item in items:
+            if item.get_closest_marker("dlgrade") is None:
+                raise ValueError(f"check {item.nodeid} has no @grade(grade_id) marker")
+        if self._grade_id is not None:
+            keep = [i for i in items if i.get_closest_marker("dlgrade").kwargs["grade_id"] == self._grade_id]
+            config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+            items[:] = keep
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "dlgrade(grade_id, weight): the test cell a check scores")
@@ -60,8 +70,6 @@ class _CollectOutcomes:
         outcome = yield
         report = outcome.get_result()
         marker = item.get_closest_marker("dlgrade")
-        if marker is None:
-            raise ValueError(f"check {item.nodeid} has no @grade(grade_id) marker")
         failed_now = report.failed and call.excinfo is not None
         if call.when == "call" or failed_now:
             self.outcomes.append(TestOutcome(
@@ -74,17 +82,15 @@ class _CollectOutcomes:
             ))
 
 
-def run_checks(assignment: str, student, select: str | None = None) -> list[TestOutcome]:
-    """Run every check of `assignment` (or those matching `-k select`) against `student`."""
+def run_checks(assignment: str, student, grade_id: str | None = None) -> list[TestOutcome]:
+    """Run the checks of `assignment` (all, or one grade_id's) against `student`."""
     path = check_module_path(assignment)
-    plugin = _CollectOutcomes(student)
+    plugin = _CollectOutcomes(student, grade_id)
     args = [str(path), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
             "--rootdir", str(CHECKS_DIR), "-o", "addopts=", "--assert=plain", "-W", "ignore::DeprecationWarning"]
-    if select:
-        args += ["-k", select]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = pytest.main(args, plugins=[plugin])
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
         raise RuntimeError(f"the checks for {assignment} could not run (pytest exit {int(code)})")
     return plugin.outcomes
 

@@ -1,0 +1,46 @@
+"""`dlgrade grade ASSIGNMENT`: grade submitted/<student>/<assignment>/ into gradebook.db."""
+from __future__ import annotations
+
+import json
+import sys
+
+from autograder import course, grading
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("grade", help="grade the submissions of an assignment")
+    parser.add_argument("assignment")
+    parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.set_defaults(func=run)
+
+
+def print_table(assignment: str, results) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{assignment}: {len(results)} submissions")
+    for column, justify in (("student", "left"), ("score", "right"), ("status", "left"),
+                            ("seconds", "right"), ("reason", "left")):
+        table.add_column(column, justify=justify, overflow="fold")
+    for r in results:
+        table.add_row(r.student, f"{r.score:g} / {r.max_score:g}", r.status, f"{r.seconds:.1f}",
+                      r.reason or "")
+    Console(width=max(100, Console().width)).print(table)
+
+
+def run(args) -> int:
+    root = course.find_root()
+
+    def progress(result):
+        if not args.json:
+            print(f"graded {result.student}: {result.score:g}/{result.max_score:g} ({result.status})",
+                  file=sys.stderr, flush=True)
+
+    results = grading.grade(root, args.assignment, args.student, progress=progress)
+    if args.json:
+        print(json.dumps({"assignment": args.assignment,
+                          "students": {r.student: r.to_dict() for r in results}}, indent=1))
+    else:
+        print_table(args.assignment, results)
+    return 0

@@ -1,0 +1,21 @@
+"""`dlgrade release ASSIGNMENT`: nbgrader generate_assignment into release/."""
+from __future__ import annotations
+
+from autograder import course, grading
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("release", help="generate the student version into release/")
+    parser.add_argument("assignment")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    root = course.find_root()
+    grading.source_notebooks(root, args.assignment)  # a clear error for an unknown assignment
+    result = course.api(root).generate_assignment(args.assignment, force=True, create=True)
+    if not result["success"]:
+        print(result["log"])
+        raise ValueError(f"nbgrader could not release {args.assignment}")
+    print(f"released {args.assignment} to {root / 'release' / args.assignment}")
+    return 0

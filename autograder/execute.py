@@ -1,0 +1,193 @@
+"""The executor: nbgrader's Execute with test cells run as trusted checks.
+
+Solution and ordinary cells run in the student's kernel, each timed from
+outside. Test cells are never sent to the kernel: the checks mapped to the
+cell's grade_id run here, in the grader, reaching the student's code only
+through the bridge, and this preprocessor writes the cell's outputs itself:
+the score as a plain float execute_result (nbgrader partial credit) and a
+stdout account of what passed and failed. Everything it learns goes to
+results.json beside the autograded notebook.
+
+The kernel is started by nbclient's `kernel_manager_class`: the seam where a
+sandboxed launcher plugs in.
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient.exceptions import DeadKernelError
+from nbgrader import utils
+from nbgrader.preprocessors import Execute
+from traitlets import Float, Unicode
+
+from autograder.bridge import KernelStudent, StudentError
+from autograder.checks.runner import TestOutcome, run_checks, score_groups
+
+RESULTS_VERSION = 1
+
+
+def _stream(text: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_output("stream", name="stdout", text=text)
+
+
+def _score_output(score: float) -> nbformat.NotebookNode:
+    # A plain Python float repr: nbgrader parses text/plain with float().
+    return nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(score))},
+                                  execution_count=None)
+
+
+def account(grade_id: str, score: float, points: float, outcomes: list[TestOutcome],
+            reason: str | None) -> str:
+    """The readable account a student sees under a test cell."""
+    lines = [f"{grade_id}: {score:g} / {points:g} points"]
+    if reason:
+        lines.append(f"  not graded: {reason}")
+    for o in outcomes:
+        mark = "passed" if o.passed else "FAILED"
+        lines.append(f"  [{mark}] {o.name}")
+        if o.message:
+            lines.extend("      " + line for line in o.message.splitlines())
+    return "\n".join(lines) + "\n"
+
+
+class TrustedExecute(Execute):
+    """Replaces nbgrader's Execute in Autograde.autograde_preprocessors."""
+
+    results_root = Unicode(
+        "", help="Directory under which <student>/<assignment>/results.json is written."
+    ).tag(config=True)
+    call_timeout = Float(10.0, help="Seconds one bridge call into the kernel may take.").tag(config=True)
+    isolation = Unicode("none", help="The isolation level the kernel ran under.").tag(config=True)
+
+    def preprocess(self, nb, resources, km=None):
+        info = resources.get("nbgrader", {})
+        self._assignment = info.get("assignment", "")
+        self._student_id = info.get("student", "")
+        self._cells: list[dict] = []
+        self._dead: str | None = None
+        self._kernel_error: str | None = None
+        self._current_index = 0
+        started = time.monotonic()
+        try:
+            nb, resources = super().preprocess(nb, resources, km=km)
+        except Exception as exc:  # noqa: BLE001 - the kernel could not start or broke down
+            self._kernel_error = f"the notebook could not be run: {type(exc).__name__}: {exc}"
+            self.log.error("%s/%s: %s", self._student_id, self._assignment, self._kernel_error)
+            nb = self.nb if getattr(self, "nb", None) is not None else nb
+            self._grade_unreached_test_cells(nb)
+        self._write_results(nb, time.monotonic() - started)
+        return nb, resources
+
+    # --- cells -----------------------------------------------------------------------
+
+    def preprocess_cell(self, cell, resources, index):
+        self._current_index = index
+        if cell.cell_type != "code":
+            return cell, self.resources
+        if utils.is_grade(cell) and not utils.is_solution(cell):
+            self._grade_test_cell(cell, index)
+            self.nb.cells[index] = cell  # nbclient stores bridge calls at this index
+            return cell, self.resources
+        if self._dead:
+            cell.outputs = [_stream(f"[not run: {self._dead}]\n")]
+            self._record(cell, index, "not run", 0.0)
+            return cell, self.resources
+        start = time.monotonic()
+        try:
+            cell = self.execute_cell(cell, index, store_history=True)
+        except DeadKernelError:
+            self._dead = f"the kernel died while running cell {index + 1}"
+            cell.outputs.append(_stream(f"[{self._dead}]\n"))
+            self._record(cell, index, "kernel died", time.monotonic() - start)
+            return cell, self.resources
+        self._record(cell, index, self._status(cell), time.monotonic() - start)
+        return cell, self.resources
+
+    @staticmethod
+    def _status(cell) -> str:
+        for output in cell.outputs:
+            if output.output_type == "error":
+                return "timeout" if output.ename == "CellTimeoutError" else "error"
+        return "ok"
+
+    def _record(self, cell, index: int, status: str, seconds: float, **extra) -> None:
+        nbg = cell.metadata.get("nbgrader", {})
+        entry = {"index": index, "grade_id": nbg.get("grade_id"), "status": status,
+                 "seconds": round(seconds, 4)}
+        entry.update(extra)
+        self._cells.append(entry)
+
+    # --- test cells ------------------------------------------------------------------
+
+    def _run_in_kernel(self, code: str, timeout: float) -> list:
+        probe = nbformat.v4.new_code_cell(code)
+        saved = self.timeout
+        self.timeout = max(1, int(round(timeout)))
+        try:
+            self.execute_cell(probe, self._current_index, store_history=False)
+        except DeadKernelError:
+            self._dead = f"the kernel died while the grader called your code (cell {self._current_index + 1})"
+            raise StudentError(self._dead) from None
+        finally:
+            self.timeout = saved
+        return probe.outputs
+
+    def _grade_test_cell(self, cell, index: int) -> None:
+        grade_id = cell.metadata.nbgrader["grade_id"]
+        points = float(cell.metadata.nbgrader.get("points", 0))
+        start = time.monotonic()
+        outcomes: list[TestOutcome] = []
+        reason = self._dead or self._kernel_error
+        if not reason:
+            student = KernelStudent(self._run_in_kernel, call_timeout=self.call_timeout)
+            try:
+                student.install()
+                outcomes = run_checks(self._assignment, student, grade_id=grade_id)
+            except StudentError as exc:
+                reason = str(exc)
+            if not outcomes and not reason:
+                reason = f"no hidden checks are defined for {grade_id} (tell the instructor)"
+        self._finish_test_cell(cell, index, grade_id, points, outcomes, reason,
+                               time.monotonic() - start)
+
+    def _finish_test_cell(self, cell, index, grade_id, points, outcomes, reason, seconds):
+        fraction = score_groups(outcomes).get(grade_id, 0.0) if outcomes else 0.0
+        score = min(points, max(0.0, round(points * fraction, 4)))
+        cell.outputs = [_score_output(score), _stream(account(grade_id, score, points, outcomes, reason))]
+        self._record(cell, index, "graded" if not reason else "not graded", seconds,
+                     points=points, score=score, reason=reason,
+                     tests=[o.to_dict() for o in outcomes])
+
+    def _grade_unreached_test_cells(self, nb) -> None:
+        graded = {c["index"] for c in self._cells}
+        for index, cell in enumerate(nb.cells):
+            if index in graded or cell.cell_type != "code":
+                continue
+            if utils.is_grade(cell) and not utils.is_solution(cell):
+                self._finish_test_cell(cell, index, cell.metadata.nbgrader["grade_id"],
+                                       float(cell.metadata.nbgrader.get("points", 0)), [],
+                                       self._kernel_error, 0.0)
+
+    # --- results.json ----------------------------------------------------------------
+
+    def _write_results(self, nb, seconds: float) -> None:
+        if not self.results_root:
+            return
+        tests = [c for c in self._cells if "points" in c]
+        results = {
+            "version": RESULTS_VERSION,
+            "assignment": self._assignment,
+            "student": self._student_id,
+            "isolation": self.isolation,
+            "score": round(sum(c["score"] for c in tests), 4),
+            "max_score": round(sum(c["points"] for c in tests), 4),
+            "kernel": self._dead or self._kernel_error,
+            "seconds": round(seconds, 3),
+            "cells": sorted(self._cells, key=lambda c: c["index"]),
+        }
+        path = Path(self.results_root) / self._student_id / self._assignment / "results.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(results, indent=1, sort_keys=True))

@@ -1,0 +1,23 @@
+# nbgrader configuration for the course. `dlgrade` loads this file itself
+# (nbgrader's API does not) and then applies autograder.course.ENGINE_SETTINGS.
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "dl-workshop"
+
+# Students see a stub where the solution was.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+# A deleted grade cell is put back (and scored) instead of silently costing 0.
+c.OverwriteCells.add_missing_cells = True
+
+# Test cells run as trusted checks in the grader, never in the student's kernel.
+c.Autograde.autograde_preprocessors = [
+    "autograder.execute.TrustedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.TrustedExecute.timeout = 60          # seconds per student cell
+c.TrustedExecute.call_timeout = 10.0   # seconds per call the checks make into the kernel
