@@ -1,0 +1,159 @@
+"""Families and mistake functions: course worked examples, coverage, feedback naming mistakes."""
+import collections
+
+import numpy as np
+import pytest
+
+from autograder.quiz import families, generate_item
+from autograder.quiz import mistakes as M
+from autograder.quiz.generators.transfer import CONCEPTUAL_MISTAKES, STRATEGIES
+from autograder.quiz.registry import DAY_PRESETS, parse_families
+
+POOL_X = [[5, 2, 4, 1], [3, 2, 2, 9], [4, 1, 1, 3], [1, 2, 0, 0]]  # COURSE.md pooling example
+X_IMAGE = [[1, 0, 0, 0, 1], [0, 1, 0, 1, 0], [0, 0, 1, 0, 0], [0, 1, 0, 1, 0], [1, 0, 0, 0, 1]]
+X_KERNEL = [[1, 0, 1], [0, 1, 0], [1, 0, 1]]
+PAD_X = [[1, 2, 0, 3, 1], [1, 0, 0, 2, 2], [2, 1, 2, 1, 1], [0, 0, 1, 0, 0], [1, 2, 1, 1, 1]]
+PAD_K = [[-1, 1, 2], [1, 1, 0], [-1, -2, 0]]
+
+SAMPLES = 150
+
+
+@pytest.fixture(scope="module")
+def samples():
+    return {name: [generate_item(name, v, 2024) for v in range(SAMPLES)] for name in families()}
+
+
+# --- mistake functions on the course's numbers ------------------------------------------
+
+def test_conv_params_mistakes_on_the_course_layer():
+    # Conv2D(16, 5, valid) on 14x14x8: 3216 (COURSE.md); forgot the 16 biases -> 3200.
+    assert M.forgot_the_bias(5 * 5 * 8 * 16) == 3200
+    assert M.forgot_the_input_channels(5, 8, 16) == (5 * 5 + 1) * 16
+    assert M.counted_one_filter(5, 8, 16) == 5 * 5 * 8 + 1
+    assert M.used_k_not_k_squared(5, 8, 16) == (5 * 8 + 1) * 16
+    assert M.forgot_weight_sharing(3216, 10, 10) == 321600
+    assert M.forgot_the_input_channels(5, 1, 16) is None  # C = 1: not a distinct mistake
+
+
+def test_output_size_mistakes():
+    # 28x28, 5x5, P=0, S=1 -> 24 (COURSE.md); the mistakes around it.
+    assert M.forgot_the_plus_one(28, 5, 1, "valid") == 23
+    assert M.used_same_instead_of_valid(28, 5, 1, "valid") == 28
+    assert M.ceil_instead_of_floor(7, 2, 2, "valid") == 4  # floor(5/2)+1 = 3
+    assert M.ignored_the_stride(28, 5, 1, "valid") is None
+    assert M.padded_one_side(5, 3, 1, 1) == 4
+    assert M.used_valid_instead_of_same(5, 3, 1, "same") == 3
+
+
+def test_pooling_mistakes_on_the_course_matrix():
+    # max -> [[5, 9], [4, 3]], average -> [[3, 4], [2, 1]].
+    assert M.used_max_instead_of_average(POOL_X, "avg", 2, None, "valid").tolist() == [[5, 9], [4, 3]]
+    assert M.used_average_instead_of_max(POOL_X, "max", 2, None, "valid").tolist() == [[3, 4], [2, 1]]
+    assert M.pooled_with_stride_1_map(POOL_X, "max", 2, None, "valid").shape == (3, 3)
+    assert M.summed_instead_of_averaging(POOL_X, "avg", 2, None, "valid").tolist() == [[12, 16], [8, 4]]
+    assert M.averaged_over_the_padding(POOL_X, "avg", 2, None, "valid") is None
+    # 'same' 2x2 average with stride 2 on 5x5: the corner window has 1 real pixel.
+    x = np.arange(25).reshape(5, 5)
+    wrong = M.averaged_over_the_padding(x, "avg", 2, None, "same")
+    assert wrong[2, 2] == pytest.approx(24 / 4)
+
+
+def test_conv_mistakes_on_the_course_examples():
+    # The X kernel is symmetric: flipping changes nothing, so the mistake does not apply.
+    assert M.flipped_the_kernel(X_IMAGE, X_KERNEL, 1, "valid") is None
+    flipped = M.flipped_the_kernel(PAD_X, PAD_K, 1, "valid")
+    assert flipped.tolist() != [[-2, -1, 3], [2, 5, 8], [-2, 0, -1]]
+    assert M.ignored_the_padding_map(PAD_X, PAD_K, 1, 1).tolist() == [[-2, -1, 3], [2, 5, 8], [-2, 0, -1]]
+    assert M.ignored_the_stride_map(PAD_X, PAD_K, 2, 1).shape == (5, 5)
+    assert M.padded_one_side_map(PAD_X, PAD_K, 1, 1).shape == (4, 4)
+
+
+def test_activation_and_loss_mistakes():
+    assert M.sigmoid_formula_on_x(0.5) == 0.25
+    assert M.forgot_to_square(0.0) == 1.0
+    assert M.forgot_the_alpha(-2.0, False) == 0.0 and M.forgot_the_alpha(2.0, False) is None
+    assert M.used_tensorflow_default_alpha(-1.0, 0.01, True) == 0.2
+    assert M.took_the_square_root(4.0) == 2.0
+    assert M.forgot_to_average([1, 2], [2, 4], 2) == 5.0
+    assert M.used_log10_bce([1], [0.1]) == pytest.approx(1.0)
+    assert M.floor_instead_of_ceil(60000, 128) == 468  # Keras: 469
+
+
+def test_every_mistake_function_has_a_label_naming_it():
+    for name, fn in M.MISTAKES.items():
+        assert fn.__name__ == name and fn.label.strip()
+        assert fn.label[0].isupper()
+
+
+# --- families ------------------------------------------------------------------------
+
+def test_families_registered_and_day_presets_valid():
+    assert set(families()) >= {
+        "conv-output-size", "conv2d-params", "dense-params", "architecture-layer",
+        "conv-feature-map", "pooling", "activation", "loss", "steps-per-epoch", "transfer-learning"}
+    for day, names in DAY_PRESETS.items():
+        assert parse_families(",".join(names)) == list(names)
+
+
+def test_every_mistake_function_is_used_by_some_family(samples):
+    used = collections.Counter()
+    for items in samples.values():
+        for item in items:
+            for o in item.distractors:
+                used.update(o.mistakes)
+            used.update(item.dropped)
+    known = set(M.MISTAKES) | set(CONCEPTUAL_MISTAKES) | {"fallback"}
+    assert set(used) <= known
+    unused = set(M.MISTAKES) - set(used)
+    assert not unused, f"mistake functions no family produced in {SAMPLES} items: {sorted(unused)}"
+
+
+def test_distractor_feedback_is_the_mistake_label(samples):
+    for items in samples.values():
+        for item in items:
+            for o in item.distractors:
+                for name in o.mistakes:
+                    if name in M.MISTAKES:
+                        assert M.MISTAKES[name].label in o.feedback
+
+
+def test_every_family_offers_modelled_mistakes_most_of_the_time(samples):
+    for name, items in samples.items():
+        with_mistakes = sum(any(o.mistakes != ("fallback",) for o in i.distractors) for i in items)
+        assert with_mistakes >= 0.8 * len(items), name
+
+
+def test_families_make_each_of_their_kinds(samples):
+    for name, items in samples.items():
+        assert {i.kind for i in items} == set(families()[name].kinds), name
+
+
+def test_prompts_state_their_parameters(samples):
+    for item in samples["conv-output-size"]:
+        p = item.params
+        assert f"{p['n']}x{p['n']}" in item.prompt and f"{p['kernel']}x{p['kernel']}" in item.prompt
+    for item in samples["steps-per-epoch"]:
+        assert f"batch_size={item.params['batch_size']}" in item.prompt
+        assert f"{item.params['n_samples']:,}" in item.prompt
+    for item in samples["architecture-layer"]:
+        assert f"layer {item.params['layer']} " in item.prompt
+        assert item.figures and "keras.Sequential" in item.figures[0].code
+
+
+def test_transfer_learning_keys_follow_the_four_cases(samples):
+    cases = collections.Counter()
+    for item in samples["transfer-learning"]:
+        assert item.kind == "multichoice" and len(item.options) == 4
+        if item.params["question"] == "strategy":
+            case = (item.params["size"], item.params["similarity"])
+            cases[case] += 1
+            assert item.answer == STRATEGIES[case]
+            assert len({o.text for o in item.options}) == 4
+    assert set(cases) == set(STRATEGIES)
+
+
+def test_html_unsafe_text_only_reaches_prompts_escaped():
+    from autograder.quiz.render import question_html
+    item = generate_item("architecture-layer", 1, 1)
+    html = question_html(item.__class__(**{**item.__dict__, "prompt": "<script>x</script> & y"}))
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp; y" in html

@@ -1,0 +1,375 @@
+"""Stress test: 1,000 items per family, every key cross-checked against Keras / TensorFlow.
+
+For all 1,000 items of every family:
+- the item is sound (`validate_item`): exactly one correct option, options
+  distinct after rounding, no mistake value inside a numeric tolerance and
+  Moodle answer intervals disjoint, matrix items' LMS cell item sound, JSON
+  round trip; plus explicit checks of the same invariants here;
+- the key is recomputed from the stored parameters (the JSON is self-sufficient).
+
+Against Keras / TensorFlow (what each family is checked with):
+- conv-output-size: all 1,000 keys against tf.nn.conv2d output shapes; Keras
+  Conv2D (after ZeroPadding2D for an int padding) on keras.Input for the first
+  250 distinct parameter tuples (layer builds cost ~8 ms each).
+- conv-feature-map: all 1,000 matrices (or the asked cell) against tf.nn.conv2d.
+- pooling: all 1,000 against tf.nn.max_pool2d / tf.nn.avg_pool2d.
+- conv2d-params: every distinct (kernel, channels, filters, use_bias) tuple among
+  the 1,000 built as keras.layers.Conv2D on keras.Input: count_params.
+- dense-params: every distinct (input shape, units, use_bias) as keras.Input ->
+  [Flatten] -> Dense: count_params.
+- architecture-layer: a Keras Sequential costs ~40 ms, so the first 250 distinct
+  models (of the 1,000) are built with keras.Input and EVERY layer's output shape
+  and count_params compared with reference.shapes; all 1,000 keys are checked
+  against reference.shapes.summarize of the stored parameters.
+- activation: all 1,000 against tf.math / tf.nn activations, derivatives by
+  tf.GradientTape.
+- loss: all 1,000 against keras.losses (and keras.metrics.RootMeanSquaredError);
+  the Keras (float32) value must also lie inside the item's tolerance.
+- steps-per-epoch: all 1,000 against tf.data.Dataset.range(n).batch(b).cardinality().
+- transfer-learning: conceptual; the key is the course's strategy for the case
+  and all options are distinct course texts.
+
+test_cross_checks_catch_corrupted_keys proves the checks are not vacuous: each
+family's checker rejects items whose key was altered.
+"""
+import dataclasses
+import json
+import time
+
+import numpy as np
+import pytest
+
+from autograder.quiz import families, generate_item
+from autograder.quiz.generators.transfer import ALL_AT_ONCE, STEP_OPTIONS, STRATEGIES
+from autograder.quiz.model import is_number, rounded, separated, validate_item
+from reference import conv as ref_conv
+from reference import metrics as ref_metrics
+from reference import pooling as ref_pool
+from reference import shapes as ref_shapes
+from reference.architectures import ARCHITECTURES
+
+tf = pytest.importorskip("tensorflow", reason="the stress test cross-checks against TensorFlow")
+keras = pytest.importorskip("keras")
+
+N_ITEMS = 1000
+KERAS_DEDUP = 250
+QUIZ_SEED = 20240601
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def all_items():
+    return {name: [generate_item(name, v, QUIZ_SEED) for v in range(N_ITEMS)]
+            for name in sorted(families())}
+
+
+# --- invariants -------------------------------------------------------------------------
+
+def check_invariants(item):
+    problems = validate_item(item)
+    assert not problems, f"{item.name}: {problems}"
+    assert sum(o.correct for o in item.options) == 1
+    texts = [o.text for o in item.options]
+    assert len(set(texts)) == len(texts), f"{item.name}: options equal after rounding: {texts}"
+    if item.kind == "multichoice":
+        assert len(item.options) == 4, item.name
+        assert item.key.text not in [o.text for o in item.distractors]
+    lms = item.lms_item()
+    if lms.kind == "numeric":
+        for o in lms.distractors:
+            assert abs(o.value - lms.answer) > lms.tolerance, f"{item.name}: {o.mistakes} inside tolerance"
+            assert separated(o.value, lms.answer, lms.tolerance, lms.decimals)
+        assert abs(rounded(lms.answer, lms.decimals) - lms.answer) <= lms.tolerance
+
+
+def _matrix(item):
+    """The full answer matrix and the asked cell (None for a matrix item)."""
+    if item.kind == "matrix":
+        return item.answer, None
+    return item.params["matrix_answer"], tuple(item.params["cell"])
+
+
+# --- per-family cross-checks: return a list of mismatch descriptions --------------------
+
+def _tf_padding(padding):
+    if padding == "valid":
+        return "VALID"
+    if padding == "same":
+        return "SAME"
+    p = int(padding)
+    return [[0, 0], [p, p], [p, p], [0, 0]]
+
+
+def check_conv_output_size(items, keras_limit=KERAS_DEDUP):
+    bad = []
+    seen = {}
+    for item in items:
+        p = item.params
+        n, k, s, padding = p["n"], p["kernel"], p["stride"], p["padding"]
+        out = tf.nn.conv2d(tf.zeros((1, n, n, 1)), tf.zeros((k, k, 1, 1)), strides=s,
+                           padding=_tf_padding(padding)).shape[1]
+        if out != item.answer:
+            bad.append(f"{item.name}: tf.nn.conv2d gives {out}, key {item.answer}")
+        if ref_conv.output_size(n, k, s, padding) != item.answer:
+            bad.append(f"{item.name}: key not reproducible from params")
+        key = (n, k, s, padding, p["channels"])
+        if key not in seen and len(seen) < keras_limit:
+            inp = keras.Input((n, n, p["channels"]))
+            x = keras.layers.ZeroPadding2D(padding)(inp) if isinstance(padding, int) else inp
+            conv = keras.layers.Conv2D(p["filters"], k, strides=s,
+                                       padding=padding if isinstance(padding, str) else "valid",
+                                       kernel_initializer="zeros")
+            seen[key] = tuple(conv(x).shape[1:3])
+        if key in seen and seen[key] != (item.answer, item.answer):
+            bad.append(f"{item.name}: Keras Conv2D gives {seen[key]}, key {item.answer}")
+    return bad
+
+
+def check_conv_feature_map(items):
+    bad = []
+    for item in items:
+        p = item.params
+        x = np.array(p["x"], dtype=np.float64)[None, :, :, None]
+        w = np.array(p["kernel"], dtype=np.float64)[:, :, None, None]
+        out = tf.nn.conv2d(x, w, strides=p["stride"], padding=_tf_padding(p["padding"])).numpy()[0, :, :, 0]
+        matrix, cell = _matrix(item)
+        if out.shape != np.shape(matrix) or not np.allclose(out, matrix):
+            bad.append(f"{item.name}: tf.nn.conv2d gives {out.tolist()}, key {matrix}")
+        elif cell is not None and out[cell] != item.answer:
+            bad.append(f"{item.name}: cell {cell} is {out[cell]}, key {item.answer}")
+        ref = ref_conv.conv2d(np.array(p["x"]), np.array(p["kernel"]), stride=p["stride"],
+                              padding=p["padding"])
+        if ref.tolist() != matrix:
+            bad.append(f"{item.name}: key not reproducible from params")
+    return bad
+
+
+def check_pooling(items):
+    bad = []
+    for item in items:
+        p = item.params
+        x = np.array(p["x"], dtype=np.float64)[None, :, :, None]
+        stride = p["stride"] or p["pool_size"]
+        op = tf.nn.max_pool2d if p["op"] == "max" else tf.nn.avg_pool2d
+        out = op(x, ksize=p["pool_size"], strides=stride, padding=p["padding"].upper()).numpy()[0, :, :, 0]
+        matrix, cell = _matrix(item)
+        if out.shape != np.shape(matrix) or not np.allclose(out, matrix, atol=1e-12):
+            bad.append(f"{item.name}: tf.nn pooling gives {out.tolist()}, key {matrix}")
+        elif cell is not None and not np.isclose(out[cell], item.answer):
+            bad.append(f"{item.name}: cell {cell} is {out[cell]}, key {item.answer}")
+        fn = ref_pool.max_pool if p["op"] == "max" else ref_pool.avg_pool
+        if not np.allclose(fn(np.array(p["x"]), p["pool_size"], p["stride"], p["padding"]), matrix):
+            bad.append(f"{item.name}: key not reproducible from params")
+    return bad
+
+
+def check_conv2d_params(items):
+    bad, built = [], {}
+    for item in items:
+        p = item.params
+        kernel = tuple(p["kernel_size"])
+        key = (kernel, p["in_channels"], p["filters"], p["use_bias"])
+        if key not in built:
+            n = p["input_shape"][0]
+            layer = keras.layers.Conv2D(p["filters"], kernel, strides=p["strides"], padding=p["padding"],
+                                        use_bias=p["use_bias"], kernel_initializer="zeros")
+            layer(keras.Input((n, n, p["in_channels"])))
+            built[key] = layer.count_params()
+        if built[key] != item.answer:
+            bad.append(f"{item.name}: Keras counts {built[key]}, key {item.answer}")
+        if ref_shapes.conv_params(kernel, p["in_channels"], p["filters"], p["use_bias"]) != item.answer:
+            bad.append(f"{item.name}: key not reproducible from params")
+    return bad
+
+
+def check_dense_params(items):
+    bad, built = [], {}
+    for item in items:
+        p = item.params
+        key = (tuple(p["input_shape"]), p["units"], p["use_bias"])
+        if key not in built:
+            inp = keras.Input(tuple(p["input_shape"]))
+            x = keras.layers.Flatten()(inp) if len(p["input_shape"]) == 3 else inp
+            dense = keras.layers.Dense(p["units"], use_bias=p["use_bias"], kernel_initializer="zeros")
+            dense(x)
+            built[key] = dense.count_params()
+        if built[key] != item.answer:
+            bad.append(f"{item.name}: Keras counts {built[key]}, key {item.answer}")
+    return bad
+
+
+def keras_model(input_shape, layers):
+    built = [keras.Input(tuple(input_shape))]
+    for spec in layers:
+        kwargs = {k: v for k, v in spec.items() if k != "type"}
+        if spec["type"] in ("Conv2D", "Dense"):
+            kwargs["kernel_initializer"] = "zeros"
+        built.append(getattr(keras.layers, spec["type"])(**kwargs))
+    return keras.Sequential(built)
+
+
+def _answer_of(row, quantity):
+    from autograder.quiz.mistakes import shape_text
+    return {"shape": shape_text(row.output_shape), "size": row.activation_size,
+            "params": row.params}[quantity]
+
+
+def check_architecture(items, keras_limit=KERAS_DEDUP):
+    bad, models = [], {}
+    for item in items:
+        p = item.params
+        summary = ref_shapes.summarize(p["input_shape"], p["layers"])
+        row = summary.layers[p["layer"] - 1]
+        if _answer_of(row, p["quantity"]) != item.answer:
+            bad.append(f"{item.name}: key not reproducible from params")
+        key = json.dumps([p["input_shape"], p["layers"]], sort_keys=True)
+        if key not in models and len(models) < keras_limit:
+            model = keras_model(p["input_shape"], p["layers"])
+            models[key] = [(tuple(layer.output.shape[1:]), layer.count_params()) for layer in model.layers]
+            for i, (r, (shape, params)) in enumerate(zip(summary.layers, models[key])):
+                if (r.output_shape, r.params) != (shape, params):
+                    bad.append(f"{item.name}: layer {i + 1}: Keras {shape} {params}, "
+                               f"reference {r.output_shape} {r.params}")
+        if key in models:
+            shape, params = models[key][p["layer"] - 1]
+            keras_answer = {"shape": _answer_of(dataclasses.replace(row, output_shape=shape), "shape"),
+                            "size": int(np.prod(shape)), "params": params}[p["quantity"]]
+            if keras_answer != item.answer:
+                bad.append(f"{item.name}: Keras gives {keras_answer}, key {item.answer}")
+    return bad, len(models)
+
+
+TF_ACTIVATIONS = {"sigmoid": tf.math.sigmoid, "tanh": tf.math.tanh, "relu": tf.nn.relu}
+
+
+def check_activation(items):
+    bad = []
+    for item in items:
+        p = item.params
+        if p["function"] == "softmax":
+            value = float(tf.nn.softmax(tf.constant(p["z"], tf.float64))[p["index"]])
+        else:
+            fn = (TF_ACTIVATIONS.get(p["function"])
+                  or (lambda t: tf.nn.leaky_relu(t, alpha=p["alpha"])))
+            x = tf.constant(p["x"], tf.float64)
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = fn(x)
+            value = float(tape.gradient(y, x)) if p["derivative"] else float(y)
+        # tf.nn.leaky_relu holds alpha as a float32 even for float64 inputs: 1e-7, not 1e-12.
+        if abs(value - item.answer) > 1e-7 * max(1.0, abs(item.answer)):
+            bad.append(f"{item.name}: TensorFlow gives {value}, key {item.answer}")
+        if item.kind == "numeric" and abs(value - rounded(item.answer, item.decimals)) > item.tolerance:
+            bad.append(f"{item.name}: TensorFlow's {value} is outside the exported tolerance")
+    return bad
+
+
+def check_loss(items):
+    bad = []
+    objects = {"binary_crossentropy": keras.losses.BinaryCrossentropy(),
+               "categorical_crossentropy": keras.losses.CategoricalCrossentropy(),
+               "mse": keras.losses.MeanSquaredError(), "mae": keras.losses.MeanAbsoluteError()}
+    for item in items:
+        p = item.params
+        y = np.array(p["y_true"], dtype=np.float32)
+        yp = np.array(p["y_pred"], dtype=np.float32)
+        if p["loss"] == "rmse":
+            metric = keras.metrics.RootMeanSquaredError()
+            metric.update_state(y, yp)
+            value = float(metric.result())
+        else:
+            value = float(objects[p["loss"]](y, yp))
+        if abs(value - item.answer) > 1e-5 * max(1.0, abs(item.answer)):
+            bad.append(f"{item.name}: Keras gives {value}, key {item.answer}")
+        if item.kind == "numeric" and abs(value - rounded(item.answer, item.decimals)) > item.tolerance:
+            bad.append(f"{item.name}: Keras's {value} is outside the exported tolerance")
+    return bad
+
+
+def check_steps(items):
+    bad = []
+    for item in items:
+        p = item.params
+        steps = int(tf.data.Dataset.range(p["n_samples"]).batch(p["batch_size"]).cardinality())
+        if steps != item.answer:
+            bad.append(f"{item.name}: tf.data gives {steps}, key {item.answer}")
+        if ref_metrics.steps_per_epoch(p["n_samples"], p["batch_size"]) != item.answer:
+            bad.append(f"{item.name}: key not reproducible from params")
+    return bad
+
+
+def check_transfer(items):
+    bad = []
+    known = set(STRATEGIES.values()) | set(STEP_OPTIONS.values()) | {ALL_AT_ONCE}
+    for item in items:
+        p = item.params
+        expected = (STRATEGIES[(p["size"], p["similarity"])] if p["question"] == "strategy"
+                    else STEP_OPTIONS["key"])
+        if item.answer != expected or item.key.text != expected:
+            bad.append(f"{item.name}: key {item.answer!r} is not the course's answer")
+        if not {o.text for o in item.options} <= known:
+            bad.append(f"{item.name}: option outside the course texts")
+    return bad
+
+
+CHECKS = {
+    "conv-output-size": check_conv_output_size,
+    "conv-feature-map": check_conv_feature_map,
+    "pooling": check_pooling,
+    "conv2d-params": check_conv2d_params,
+    "dense-params": check_dense_params,
+    "architecture-layer": lambda items: check_architecture(items)[0],
+    "activation": check_activation,
+    "loss": check_loss,
+    "steps-per-epoch": check_steps,
+    "transfer-learning": check_transfer,
+}
+
+
+def test_every_family_has_a_cross_check():
+    assert set(CHECKS) == set(families())
+
+
+@pytest.mark.parametrize("family", sorted(CHECKS))
+def test_stress(all_items, family):
+    items = all_items[family]
+    assert len(items) == N_ITEMS
+    for item in items:
+        check_invariants(item)
+    started = time.perf_counter()
+    bad = CHECKS[family](items)
+    assert not bad, f"{len(bad)} mismatches, e.g. {bad[:5]}"
+    elapsed = time.perf_counter() - started
+    assert elapsed < 120, f"{family} cross-check took {elapsed:.0f} s"
+
+
+def test_architecture_cross_check_covers_enough_distinct_models(all_items):
+    items = all_items["architecture-layer"]
+    distinct = {json.dumps([i.params["input_shape"], i.params["layers"]], sort_keys=True)
+                for i in items}
+    assert len(distinct) >= KERAS_DEDUP
+    _, checked = check_architecture(items[:300], keras_limit=5)
+    assert checked == 5
+    course = {i.params["source"] for i in items} - {"sampled"}
+    assert course and course <= set(ARCHITECTURES)
+
+
+def _corrupt(item):
+    """The same item with a wrong key (what a buggy generator would produce)."""
+    if item.kind == "matrix":
+        wrong = [row[:] for row in item.answer]
+        wrong[0][0] = wrong[0][0] + 1
+        return dataclasses.replace(item, answer=wrong)
+    if item.kind == "numeric" and "matrix_answer" in item.params:
+        return dataclasses.replace(item, answer=item.answer + 1)
+    if is_number(item.answer):
+        return dataclasses.replace(item, answer=item.answer + (1 if isinstance(item.answer, int) else 0.01))
+    return dataclasses.replace(item, answer=item.answer + " (altered)")
+
+
+@pytest.mark.parametrize("family", sorted(CHECKS))
+def test_cross_checks_catch_corrupted_keys(all_items, family):
+    items = all_items[family][:20]
+    corrupted = [_corrupt(i) for i in items]
+    bad = CHECKS[family](corrupted)
+    assert len({b.split(":")[0] for b in bad}) == len(items), bad[:3]
