@@ -7,7 +7,7 @@ derandomized with no example database so a regrade gives the same score.
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile(
     "dlgrade-checks",
@@ -16,6 +16,11 @@ settings.register_profile(
     deadline=None,
     print_blob=False,
     max_examples=60,
+    # No "explain" phase: it re-runs failing examples many times (each a kernel
+    # round-trip) and would show the checks' file paths to students. One
+    # counterexample per check: the smallest, not a group.
+    phases=(Phase.explicit, Phase.generate, Phase.shrink),
+    report_multiple_bugs=False,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile("dlgrade-checks")
