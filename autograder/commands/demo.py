@@ -1,0 +1,100 @@
+"""`dlgrade demo`: the whole job on the embedded demo class.
+
+Lays out a course in DIR (default ./demo, rebuilt each time) from this
+repository's source notebooks, releases both assignments, writes the five demo
+submissions (see autograder.demo), grades them through nbgrader and a real
+kernel, and prints each student's score with the reason for every lost point.
+Exit status 1 if the grader disagrees with what the demo class is built to show.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from autograder import course, demo, grading
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "demo", help="release, submit and grade the embedded demo class end to end",
+        description="Build a demo course (five students, two assignments), grade it and "
+                    "print scores and the feedback behind every lost point.")
+    parser.add_argument("--dir", type=Path, default=Path("demo"),
+                        help="where to build the demo course (default: ./demo; replaced)")
+    parser.add_argument("--assignment", action="append", choices=demo.DEMO_ASSIGNMENTS,
+                        help="grade only this assignment (repeatable)")
+    parser.set_defaults(func=run)
+
+
+def repo_root() -> Path:
+    """The checkout holding source/ and nbgrader_config.py (the project installs editable)."""
+    try:
+        return course.find_root()
+    except FileNotFoundError:
+        return course.find_root(Path(__file__).resolve().parents[2])
+
+
+def lost_points(root: Path, assignment: str, student: str) -> list[str]:
+    """One line per test cell that lost points: its score and the first failing check's message."""
+    import json
+
+    path = root / "autograded" / student / assignment / "results.json"
+    results = json.loads(path.read_text())
+    lines = []
+    for cell in results.get("cells", []):
+        if "points" not in cell or cell["score"] >= cell["points"]:
+            continue
+        failing = [t for t in cell.get("tests", []) if not t.get("passed")]
+        message = (failing[0].get("message") if failing else cell.get("reason")) or ""
+        text = [line.strip() for line in message.splitlines() if line.strip()]
+        lines.append(f"{cell['grade_id']}: {cell['score']:g}/{cell['points']:g}  "
+                     f"{(text or [''])[0][:150]}")
+        lines += ["    " + line[:150] for line in text if line.startswith("Likely mistake")]
+    return lines
+
+
+def surprises(results: dict[str, grading.StudentResult]) -> list[str]:
+    """Where the grades contradict what each demo student was built to show."""
+    expected = {
+        "ada": lambda r: r.status == "graded" and r.score == r.max_score,
+        "ben": lambda r: r.status == "graded" and 0 < r.score < r.max_score,
+        "cy": lambda r: r.status == "graded" and r.score == 0,
+        "dee": lambda r: r.status == "graded" and r.score == 0,
+        "eve": lambda r: r.status == "error" and r.score == 0,
+    }
+    return [f"{name}: {results[name].score:g}/{results[name].max_score:g} ({results[name].status})"
+            for name, ok in expected.items() if name in results and not ok(results[name])]
+
+
+def run(args: argparse.Namespace) -> int:
+    from autograder.commands.grade import print_table
+
+    target = args.dir.resolve()
+    repo = repo_root()
+    if target == repo or repo.is_relative_to(target):
+        raise ValueError(f"--dir {args.dir} would replace the course checkout itself")
+    print(f"building the demo class in {target} ...", file=sys.stderr, flush=True)
+    assignments = demo.build(repo, target)
+    wrong = []
+    for assignment in args.assignment or assignments:
+        def progress(result):
+            print(f"  {assignment}: graded {result.student}: {result.score:g}/{result.max_score:g} "
+                  f"({result.status}, {result.seconds:.1f} s)", file=sys.stderr, flush=True)
+
+        print(f"grading {assignment} ...", file=sys.stderr, flush=True)
+        results = grading.grade(target, assignment, progress=progress)
+        print_table(assignment, results)
+        for result in results:
+            lines = lost_points(target, assignment, result.student)
+            if lines:
+                print(f"{result.student} ({demo.STUDENTS.get(result.student, '')}):")
+                print("\n".join("  " + line for line in lines))
+        print()
+        wrong += [f"{assignment}: {line}" for line in surprises({r.student: r for r in results})]
+    print(f"results.json per submission under {target / 'autograded'}; gradebook {target / 'gradebook.db'}")
+    if wrong:
+        print("UNEXPECTED demo grades: " + "; ".join(wrong))
+        return 1
+    return 0
