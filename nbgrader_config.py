@@ -1,5 +1,5 @@
 # nbgrader configuration for the course. `dlgrade` loads this file itself
-# (nbgrader's API does not) and then applies autograder.course.ENGINE_SETTINGS.
+# (nbgrader's API does not) and adds the engine's settings (autograder.course.load_config).
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
 c.CourseDirectory.course_id = "dl-workshop"
