@@ -215,6 +215,10 @@ class KernelStudent:
         self._call_timeout = call_timeout
         self._label = label
         self.dead_reason: str | None = None
+        # A function that once ran past the call timeout is not called again by
+        # these checks: each retry (Hypothesis shrinks failures) would cost the
+        # whole timeout again.
+        self._hung: dict[str, str] = {}
 
     def __repr__(self) -> str:
         return self._label
@@ -271,9 +275,15 @@ class KernelStudent:
             raise ValueError(f"not a function name: {name!r}")
 
         def call(*args, **kwargs):
+            if name in self._hung:
+                raise StudentTimeout(self._hung[name])
             arguments = dumps((list(args), kwargs))
             code = f"__dlgrade__['call'](globals(), {name!r}, {arguments!r})"
-            return self._result(self._request(code, f"{name}()"), name, "function")
+            try:
+                return self._result(self._request(code, f"{name}()"), name, "function")
+            except StudentTimeout as exc:
+                self._hung[name] = f"{exc}; {name}() is not called again by this check cell"
+                raise
 
         call.__name__ = name
         return call

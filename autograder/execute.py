@@ -108,10 +108,11 @@ class TrustedExecute(Execute):
 
     @staticmethod
     def _status(cell) -> str:
-        for output in cell.outputs:
-            if output.output_type == "error":
-                return "timeout" if output.ename == "CellTimeoutError" else "error"
-        return "ok"
+        # A timeout leaves the kernel's KeyboardInterrupt first, then nbgrader's CellTimeoutError.
+        enames = [o.ename for o in cell.outputs if o.output_type == "error"]
+        if "CellTimeoutError" in enames:
+            return "timeout"
+        return "error" if enames else "ok"
 
     def _record(self, cell, index: int, status: str, seconds: float, **extra) -> None:
         nbg = cell.metadata.get("nbgrader", {})

@@ -73,3 +73,23 @@ def test_local_student_calls_copy_arguments_and_wrap_errors():
     with pytest.raises(StudentError, match="not a function"):
         student.function("not_fn")
     assert student.value("answer") == 42
+
+
+def test_a_function_that_timed_out_is_not_called_again():
+    from autograder.bridge import KernelStudent, StudentTimeout
+
+    sent = []
+
+    def run(code, timeout):  # a kernel whose every call runs past the timeout
+        sent.append(code)
+        return [{"output_type": "error", "ename": "CellTimeoutError", "evalue": ""}]
+
+    student = KernelStudent(run, call_timeout=2.0)
+    loops = student.function("avg_pool")
+    for _ in range(3):
+        with pytest.raises(StudentTimeout, match=r"avg_pool\(\) did not finish within 2 s"):
+            loops([1, 2])
+    assert len(sent) == 1
+    with pytest.raises(StudentTimeout):
+        student.function("max_pool")([1])
+    assert len(sent) == 2  # other functions are still called
