@@ -8,6 +8,39 @@ from __future__ import annotations
 import numpy as np
 
 SHOW_FULL = 64  # arrays up to this many elements are printed whole
+DETAIL_MAX = 400  # arrays up to this many elements travel to the feedback report as tables
+
+
+class Mismatch(AssertionError):
+    """A comparison failure that also carries what the feedback report shows.
+
+    detail: {"what", "kind" ("type" | "dtype" | "shape" | "nonfinite" | "values"),
+    "expected", "actual" (nested lists, or None when too large), "wrong" (a nested
+    list of booleans marking the differing cells, kind "values" only)}.
+    """
+
+    def __init__(self, message: str, detail: dict):
+        super().__init__(message)
+        self.detail = detail
+
+
+def _table(a) -> list | float | None:
+    a = np.asarray(a)
+    if a.dtype.kind not in "biuf" or a.size > DETAIL_MAX:
+        return None
+    if a.dtype.kind == "b":
+        return a.tolist()
+    a = a.astype(np.float64)
+    if np.isfinite(a).all():
+        return a.tolist()
+    # results.json stays strict JSON: non-finite values travel as their names.
+    return np.vectorize(lambda v: float(v) if np.isfinite(v) else str(v), otypes=[object])(a).tolist()
+
+
+def _mismatch(message: str, what: str, kind: str, expected, actual=None, wrong=None) -> Mismatch:
+    return Mismatch(message, {"what": what, "kind": kind, "expected": _table(expected),
+                              "actual": None if actual is None else _table(actual),
+                              "wrong": None if wrong is None else np.asarray(wrong).tolist()})
 
 
 def _show(a: np.ndarray) -> str:
@@ -21,31 +54,37 @@ def assert_array_matches(actual, expected, what: str = "result", *, atol: float 
     """Assert actual equals expected within tolerance, explaining any difference."""
     expected = np.asarray(expected)
     if not isinstance(actual, (np.ndarray, list, tuple, int, float, np.number)) or isinstance(actual, bool):
-        raise AssertionError(f"{what}: expected a numpy array, got {type(actual).__name__}")
+        raise _mismatch(f"{what}: expected a numpy array, got {type(actual).__name__}", what, "type", expected)
     try:
         got = np.asarray(actual)
     except ValueError:
-        raise AssertionError(f"{what}: could not be read as an array (ragged nested lists?)") from None
+        raise _mismatch(f"{what}: could not be read as an array (ragged nested lists?)", what, "type",
+                        expected) from None
     if got.dtype.kind not in "biuf":
-        raise AssertionError(f"{what}: wrong dtype kind: expected numbers, got dtype {got.dtype}")
+        raise _mismatch(f"{what}: wrong dtype kind: expected numbers, got dtype {got.dtype}", what, "dtype",
+                        expected)
     if got.dtype.kind == "b" and expected.dtype.kind != "b":
-        raise AssertionError(f"{what}: wrong dtype kind: expected numbers, got booleans")
+        raise _mismatch(f"{what}: wrong dtype kind: expected numbers, got booleans", what, "dtype",
+                        expected, got)
     if got.shape != expected.shape:
-        raise AssertionError(f"{what}: wrong shape: expected {expected.shape}, got {got.shape}")
+        raise _mismatch(f"{what}: wrong shape: expected {expected.shape}, got {got.shape}", what, "shape",
+                        expected, got)
     got = got.astype(np.float64)
     bad = ~np.isfinite(got)
     if bad.any() and np.isfinite(expected).all():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         kind = "NaN" if np.isnan(got[first]) else "inf"
-        raise AssertionError(f"{what}: contains {kind} at index {first} "
-                             f"({int(bad.sum())} non-finite values); expected {expected[first]}")
+        raise _mismatch(f"{what}: contains {kind} at index {first} "
+                        f"({int(bad.sum())} non-finite values); expected {expected[first]}",
+                        what, "nonfinite", expected, got, bad)
     wrong = ~np.isclose(got, expected, atol=atol, rtol=rtol)
     if wrong.any():
         first = tuple(int(i) for i in np.argwhere(wrong)[0])
-        raise AssertionError(
+        raise _mismatch(
             f"{what}: wrong values at {int(wrong.sum())} of {wrong.size} positions; "
             f"first at index {first}: expected {expected[first]!r}, got {got[first]!r}\n"
-            f"expected:\n{_show(expected)}\ngot:\n{_show(np.asarray(actual))}")
+            f"expected:\n{_show(expected)}\ngot:\n{_show(np.asarray(actual))}",
+            what, "values", expected, got, wrong)
 
 
 def assert_value_equals(actual, expected, what: str = "result") -> None:

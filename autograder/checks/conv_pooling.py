@@ -135,7 +135,8 @@ def _with_hint(failure: AssertionError, hint: str | None) -> AssertionError:
     if hint is None:
         return failure
     first, _, rest = str(failure).partition("\n")
-    return AssertionError(f"{first}\nLikely mistake: {hint}" + (f"\n{rest}" if rest else ""))
+    failure.args = (f"{first}\nLikely mistake: {hint}" + (f"\n{rest}" if rest else ""),)
+    return failure  # the same exception: a Mismatch keeps its detail for the report
 
 
 def _explain(actual, mistakes, probe) -> str | None:

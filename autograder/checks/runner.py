@@ -20,6 +20,9 @@ class TestOutcome:
     passed: bool
     message: str | None
     seconds: float
+    hint: str | None = None            # the "Likely mistake:" the check recognised
+    counterexample: str | None = None  # Hypothesis's smallest failing input
+    detail: dict | None = None         # expected/actual tables (compare.Mismatch)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -32,15 +35,24 @@ def check_module_path(assignment: str) -> Path:
     return path
 
 
-def _failure_message(excinfo) -> str:
+def _failure(excinfo) -> dict:
+    """message (the whole text), hint, counterexample and detail of a failed check."""
     exc = excinfo.value
-    lines = [str(exc) if isinstance(exc, AssertionError) else
-             (str(exc) if exc.__class__.__name__.startswith("Student") else
-              f"{type(exc).__name__}: {exc}")]
-    for note in getattr(exc, "__notes__", []):
-        # Hypothesis's note names the smallest failing input; drop the fixture.
-        lines.append(note.replace("student=student, ", "").replace("    student=student,\n", ""))
-    return "\n".join(line for line in lines if line).strip()
+    text = (str(exc) if isinstance(exc, AssertionError) or exc.__class__.__name__.startswith("Student")
+            else f"{type(exc).__name__}: {exc}")
+    # Hypothesis's notes name the smallest failing input; drop the fixture.
+    notes = [note.replace("student=student, ", "").replace("    student=student,\n", "")
+             for note in getattr(exc, "__notes__", [])]
+    example = "\n".join(n for n in notes if n.startswith("Failing test case") or n.startswith("Falsifying"))
+    hints = [line[len("Likely mistake:"):].strip() for line in text.splitlines()
+             if line.startswith("Likely mistake:")]
+    detail = getattr(exc, "detail", None)
+    return {
+        "message": "\n".join(line for line in [text, *notes] if line).strip(),
+        "hint": hints[0] if hints else None,
+        "counterexample": example or None,
+        "detail": detail if isinstance(detail, dict) else None,
+    }
 
 
 class _CollectOutcomes:
@@ -77,8 +89,8 @@ class _CollectOutcomes:
                 name=item.name,
                 weight=marker.kwargs["weight"],
                 passed=report.passed,
-                message=_failure_message(call.excinfo) if failed_now else None,
                 seconds=round(call.stop - call.start, 4),
+                **(_failure(call.excinfo) if failed_now else {"message": None}),
             ))
 
 

@@ -1,0 +1,57 @@
+"""What a failed check hands the feedback report: hint, counterexample, expected/actual tables."""
+import json
+
+import numpy as np
+import pytest
+
+from autograder.bridge import LocalStudent
+from autograder.checks.compare import Mismatch, assert_array_matches
+from autograder.checks.runner import run_checks
+
+
+@pytest.mark.parametrize("actual, kind", [
+    ("text", "type"),
+    (np.array(["a"]), "dtype"),
+    (np.zeros((2, 3)), "shape"),
+    (np.array([[1.0, np.nan], [3.0, 4.0]]), "nonfinite"),
+    (np.array([[1.0, 2.0], [3.0, 5.0]]), "values"),
+])
+def test_each_kind_of_wrong_carries_its_detail(actual, kind):
+    expected = np.array([[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(Mismatch) as info:
+        assert_array_matches(actual, expected, "f(x)")
+    detail = info.value.detail
+    assert detail["kind"] == kind and detail["what"] == "f(x)"
+    assert detail["expected"] == expected.tolist()
+    json.dumps(detail, allow_nan=False)  # strict JSON: NaN travels as "nan"
+    if kind == "values":
+        assert detail["wrong"] == [[False, False], [False, True]]
+    if kind == "nonfinite":
+        assert detail["actual"][0][1] == "nan"
+
+
+def test_large_arrays_are_not_copied_into_the_detail():
+    with pytest.raises(Mismatch) as info:
+        assert_array_matches(np.zeros((30, 30)), np.ones((30, 30)))
+    assert info.value.detail["expected"] is None and info.value.detail["actual"] is None
+
+
+def test_a_failed_check_reports_hint_counterexample_and_tables():
+    def conv2d(image, kernel, stride=1, padding=0):  # a true convolution: the kernel flipped
+        from reference.conv import conv2d as ref
+        flipped = np.asarray(kernel, float)[::-1, ::-1, None, None]
+        return ref(np.asarray(image, float)[..., None], flipped, stride=stride, padding=padding)[..., 0]
+
+    def output_size(n, kernel, stride=1, padding=0):
+        return (n - kernel + 2 * padding) // stride + 1
+
+    namespace = {"conv2d": conv2d, "output_size": output_size, "zero_pad": lambda image, p: np.pad(image, p)}
+    outcomes = run_checks("conv-pooling", LocalStudent(namespace), grade_id="test_conv2d")
+    failed = [o for o in outcomes if not o.passed]
+    assert failed
+    for outcome in failed:
+        assert "flipped" in outcome.hint
+        assert outcome.detail["kind"] == "values" and any(map(any, outcome.detail["wrong"]))
+        assert outcome.message.startswith(outcome.detail["what"])
+    assert any(o.counterexample and o.counterexample.startswith("Failing test case") for o in failed)
+    assert all(o.hint is None and o.detail is None for o in outcomes if o.passed)
