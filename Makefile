@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(TF)
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: install test demo bench clean
+.PHONY: install system-deps test demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-test: install
+# Chromium and bubblewrap, when this machine lets us install them (see the script).
+system-deps:
+	@sh tools/system-deps.sh
+
+test: install system-deps
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 demo: install

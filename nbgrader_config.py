@@ -21,3 +21,5 @@ c.Autograde.autograde_preprocessors = [
 ]
 c.TrustedExecute.timeout = 60          # seconds per student cell
 c.TrustedExecute.call_timeout = 10.0   # seconds per call the checks make into the kernel
+# The kernel's own log (e.g. its plaintext-TCP warning) is not the student's output.
+c.TrustedExecute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]

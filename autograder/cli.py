@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "autograder.commands.grade",
     "autograder.commands.shapes",
     "autograder.commands.demo",
+    "autograder.commands.export",
     "autograder.quiz.command",
 )
 

@@ -69,7 +69,7 @@ def surprises(results: dict[str, grading.StudentResult]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder.commands.grade import print_table
+    from autograder.commands.grade import print_table, progress_reporter
 
     target = args.dir.resolve()
     repo = repo_root()
@@ -79,12 +79,9 @@ def run(args: argparse.Namespace) -> int:
     assignments = demo.build(repo, target)
     wrong = []
     for assignment in args.assignment or assignments:
-        def progress(result):
-            print(f"  {assignment}: graded {result.student}: {result.score:g}/{result.max_score:g} "
-                  f"({result.status}, {result.seconds:.1f} s)", file=sys.stderr, flush=True)
-
-        print(f"grading {assignment} ...", file=sys.stderr, flush=True)
-        results = grading.grade(target, assignment, progress=progress)
+        students = grading.submitted_students(target, assignment)
+        with progress_reporter(assignment, len(students)) as progress:
+            results = grading.grade(target, assignment, students, progress=progress)
         print_table(assignment, results)
         for result in results:
             lines = lost_points(target, assignment, result.student)

@@ -1,6 +1,7 @@
 """`dlgrade grade ASSIGNMENT`: grade submitted/<student>/<assignment>/ into gradebook.db."""
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 
@@ -29,15 +30,45 @@ def print_table(assignment: str, results) -> None:
     Console(width=max(100, Console().width)).print(table)
 
 
+@contextlib.contextmanager
+def progress_reporter(assignment: str, total: int, quiet: bool = False):
+    """A rich progress bar with ETA on a terminal; one line per submission otherwise."""
+    if quiet:
+        yield lambda result: None
+        return
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
+        with Progress(*columns, console=Console(stderr=True)) as bar:
+            task = bar.add_task(f"grading {assignment}", total=total)
+
+            def advance(result):
+                bar.console.print(line(result), highlight=False)
+                bar.advance(task)
+
+            yield advance
+        return
+
+    def report(result):
+        print(line(result), file=sys.stderr, flush=True)
+
+    yield report
+
+
+def line(result) -> str:
+    return (f"graded {result.student}: {result.score:g}/{result.max_score:g} "
+            f"({result.status}, {result.seconds:.1f} s)")
+
+
 def run(args) -> int:
     root = course.find_root()
-
-    def progress(result):
-        if not args.json:
-            print(f"graded {result.student}: {result.score:g}/{result.max_score:g} ({result.status})",
-                  file=sys.stderr, flush=True)
-
-    results = grading.grade(root, args.assignment, args.student, progress=progress)
+    students = args.student or grading.submitted_students(root, args.assignment)
+    with progress_reporter(args.assignment, len(students), quiet=args.json) as progress:
+        results = grading.grade(root, args.assignment, students, progress=progress)
     if args.json:
         print(json.dumps({"assignment": args.assignment,
                           "students": {r.student: r.to_dict() for r in results}}, indent=1))

@@ -133,3 +133,51 @@ def test_released_notebooks_are_up_to_date(tmp_path):
             committed = json.loads(path.read_text())
             assert fresh == committed, (f"release/{assignment}/{path.name} is stale: "
                                         f"run `dlgrade release {assignment}` and commit it")
+
+
+@pytest.mark.parametrize("fmt", ["canvas", "moodle", "csv"])
+def test_export_reads_back_as_the_gradebook(demo_course, fmt, monkeypatch, capsys):
+    import pandas as pd
+    from nbgrader.api import Gradebook
+
+    from autograder.cli import main
+
+    root, results = demo_course
+    api = course.api(root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        gb.update_or_create_student("ada", first_name="Ada", last_name="Lovelace", email="ada@example.edu")
+        gb.update_or_create_student("zoe", first_name="Zoe", last_name="Absent")  # submitted nothing
+    monkeypatch.chdir(root)
+    assert main(["export", "--format", fmt]) == 0
+    path = root / "exports" / f"grades-{fmt}.csv"
+    assert str(path) in capsys.readouterr().out
+    table = pd.read_csv(path, dtype={"SIS User ID": str, "ID number": str, "student_id": str})
+    id_column = {"canvas": "SIS User ID", "moodle": "ID number", "csv": "student_id"}[fmt]
+    if fmt == "canvas":
+        points, table = table.iloc[0], table.iloc[1:].set_index(id_column)
+        assert points["Student"].strip() == "Points Possible"
+        assert {a: float(points[a]) for a in demo.DEMO_ASSIGNMENTS} == {
+            a: results[a]["ada"].max_score for a in demo.DEMO_ASSIGNMENTS}
+        assert table.loc["ada", "Student"] == "Lovelace, Ada"
+    else:
+        table = table.set_index(id_column)
+    if fmt == "moodle":
+        assert table.loc["ada", "Email address"] == "ada@example.edu"
+    # eve could not be graded: not in the gradebook as a submission, so her cell is empty
+    for assignment in demo.DEMO_ASSIGNMENTS:
+        for student in ("ada", "ben", "cy", "dee"):
+            assert float(table.loc[student, assignment]) == pytest.approx(results[assignment][student].score)
+        assert pd.isna(table.loc["zoe", assignment])
+    if fmt == "csv":
+        expected_total = sum(results[a]["ben"].score for a in demo.DEMO_ASSIGNMENTS)
+        assert table.loc["ben", "total"] == pytest.approx(expected_total)
+
+
+def test_export_without_a_gradebook_is_a_clean_error(tmp_path, monkeypatch, capsys):
+    from autograder.cli import main
+
+    shutil.copy(REPO / course.CONFIG_FILE, tmp_path / course.CONFIG_FILE)
+    (tmp_path / "source").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "--format", "canvas"]) == 2
+    assert "no gradebook" in capsys.readouterr().err
