@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-settings.register_profile(
-    "dlgrade-checks",
+# The settings every property check runs under. A settings object, not a loaded
+# profile: importing the checks must not change Hypothesis's global default.
+CHECK_SETTINGS = settings(
     derandomize=True,
     database=None,
     deadline=None,
@@ -23,7 +24,11 @@ settings.register_profile(
     report_multiple_bugs=False,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-settings.load_profile("dlgrade-checks")
+
+
+def property_settings(**overrides) -> settings:
+    """CHECK_SETTINGS with some values changed (e.g. max_examples), for @given checks."""
+    return settings(CHECK_SETTINGS, **overrides)
 
 
 def grade(grade_id: str, weight: float = 1.0):

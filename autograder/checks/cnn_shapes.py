@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from autograder.checks import grade
+from autograder.checks import grade, property_settings
 from autograder.checks.compare import assert_value_equals
 from reference.architectures import ARCHITECTURES
 from reference.shapes import conv_params as ref_conv_params
@@ -33,7 +33,7 @@ from reference.shapes import summarize as ref_summarize
 
 # Examples per property test: these are integer formulas, so examples are cheap;
 # enough to meet every combination of padding, stride and odd/even sizes.
-PROPERTY = settings(max_examples=40)
+PROPERTY = property_settings(max_examples=40)
 
 # The course architectures a student's summarize must handle (only the layer
 # types the assignment asks for: AlexNet's BatchNormalization is left out).
@@ -230,6 +230,8 @@ def _conv_layer(draw, shape):
         layer["strides"] = strides
     if padding != "valid" or draw(st.booleans()):
         layer["padding"] = padding
+    if draw(st.integers(0, 3)) == 0:  # the docstring's use_bias, sometimes off
+        layer["use_bias"] = False
     return layer
 
 
@@ -268,6 +270,8 @@ def stacks(draw):
                 layers.append({"type": "Dropout", "rate": 0.5})
             else:
                 layers.append({"type": "Dense", "units": draw(st.integers(1, 128)), "activation": "relu"})
+                if draw(st.integers(0, 3)) == 0:
+                    layers[-1]["use_bias"] = False
     return shape, layers
 
 

@@ -20,12 +20,12 @@ student's result matches.
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import currently_in_test_context, given, settings
+from hypothesis import currently_in_test_context, given
 from hypothesis import strategies as st
 from hypothesis.control import current_build_context
 
 from autograder.bridge import StudentError
-from autograder.checks import grade
+from autograder.checks import grade, property_settings
 from autograder.checks.compare import assert_array_matches, assert_value_equals
 from reference import conv as ref_conv
 from reference import pooling as ref_pool
@@ -401,7 +401,7 @@ _VALUE_OF_BYTE = np.array([0, 1, -1, 2, -2, 3, -3, 4, -4], dtype=np.float64)
 # Examples per property test: enough to meet every common mistake on these small
 # inputs, few enough that one submission's checks take about a second (phases: see
 # autograder/checks/__init__.py).
-PROPERTY = settings(max_examples=20)
+PROPERTY = property_settings(max_examples=20)
 
 
 def _values(shape) -> st.SearchStrategy[np.ndarray]:

@@ -65,6 +65,10 @@ class _CollectOutcomes:
         for item in items:
             if item.get_closest_marker("dlgrade") is None:
                 raise ValueError(f"check {item.nodeid} has no @grade(grade_id) marker")
+            used = getattr(getattr(item, "obj", None), "_hypothesis_internal_use_settings", None)
+            if used is not None and not (used.derandomize and used.database is None):
+                # a regrade must give the same score: every property check is derandomized
+                raise ValueError(f"check {item.nodeid} must use autograder.checks.property_settings")
         if self._grade_id is not None:
             keep = [i for i in items if i.get_closest_marker("dlgrade").kwargs["grade_id"] == self._grade_id]
             config.hook.pytest_deselected(items=[i for i in items if i not in keep])
