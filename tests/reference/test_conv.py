@@ -6,21 +6,8 @@ from hypothesis import strategies as st
 
 from reference.conv import conv2d, output_size, same_padding, zero_pad
 
-X_IMAGE = np.array([[1, 0, 0, 0, 1],
-                    [0, 1, 0, 1, 0],
-                    [0, 0, 1, 0, 0],
-                    [0, 1, 0, 1, 0],
-                    [1, 0, 0, 0, 1]])
-X_KERNEL = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]])
-VERTICAL_KERNEL = np.array([[0, 1, 0]] * 3)
-VERTICAL_IMAGE = np.zeros((5, 5), dtype=int)
-VERTICAL_IMAGE[:, 2] = 1
-PAD_IMAGE = np.array([[1, 2, 0, 3, 1],
-                      [1, 0, 0, 2, 2],
-                      [2, 1, 2, 1, 1],
-                      [0, 0, 1, 0, 0],
-                      [1, 2, 1, 1, 1]])
-PAD_KERNEL = np.array([[-1, 1, 2], [1, 1, 0], [-1, -2, 0]])
+from reference.course_examples import (PAD_IMAGE, PAD_KERNEL, VERTICAL_IMAGE, VERTICAL_KERNEL,
+                                       X_IMAGE, X_KERNEL)
 
 
 # --- worked examples from the course -------------------------------------------------
