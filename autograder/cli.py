@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "autograder.commands.shapes",
     "autograder.commands.demo",
     "autograder.commands.export",
+    "autograder.commands.feedback",
     "autograder.quiz.command",
 )
 

@@ -3,7 +3,8 @@
 Lays out a course in DIR (default ./demo, rebuilt each time) from this
 repository's source notebooks, releases both assignments, writes the five demo
 submissions (see autograder.demo), grades them through nbgrader and a real
-kernel, and prints each student's score with the reason for every lost point.
+kernel, prints each student's score with the reason for every lost point, and
+writes every student's feedback report and the class report.
 Exit status 1 if the grader disagrees with what the demo class is built to show.
 """
 from __future__ import annotations
@@ -69,6 +70,7 @@ def surprises(results: dict[str, grading.StudentResult]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from autograder.commands.feedback import write_feedback, write_report
     from autograder.commands.grade import print_table, progress_reporter
 
     target = args.dir.resolve()
@@ -77,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--dir {args.dir} would replace the course checkout itself")
     print(f"building the demo class in {target} ...", file=sys.stderr, flush=True)
     assignments = demo.build(repo, target)
-    wrong = []
+    wrong, reports, examples = [], [], []
     for assignment in args.assignment or assignments:
         students = grading.submitted_students(target, assignment)
         with progress_reporter(assignment, len(students)) as progress:
@@ -88,9 +90,16 @@ def run(args: argparse.Namespace) -> int:
             if lines:
                 print(f"{result.student} ({demo.STUDENTS.get(result.student, '')}):")
                 print("\n".join("  " + line for line in lines))
+        feedback = write_feedback(target, assignment)
+        reports.append(write_report(target, assignment))
+        examples.append(next(p for p in feedback if p.parts[-3] == "ben"))
         print()
         wrong += [f"{assignment}: {line}" for line in surprises({r.student: r for r in results})]
     print(f"results.json per submission under {target / 'autograded'}; gradebook {target / 'gradebook.db'}")
+    print(f"feedback for every student under {target / 'feedback'}")
+    for report, example in zip(reports, examples):
+        print(f"class report:   {report}")
+        print(f"student report: {example}")
     if wrong:
         print("UNEXPECTED demo grades: " + "; ".join(wrong))
         return 1

@@ -181,3 +181,21 @@ def test_export_without_a_gradebook_is_a_clean_error(tmp_path, monkeypatch, caps
     monkeypatch.chdir(tmp_path)
     assert main(["export", "--format", "canvas"]) == 2
     assert "no gradebook" in capsys.readouterr().err
+
+
+def test_feedback_and_class_report_commands(demo_course, monkeypatch, capsys):
+    from autograder.cli import main
+
+    root, _ = demo_course
+    monkeypatch.chdir(root)
+    assert main(["feedback", "conv-pooling"]) == 0
+    written = capsys.readouterr().out.split()
+    assert len(written) == 5  # eve's report says why her notebook could not be graded
+    ben = (root / "feedback" / "ben" / "conv-pooling" / "conv-pooling.html").read_text()
+    assert "flipped" in ben and "def test_" not in ben
+    assert "not a valid notebook" in (root / "feedback" / "eve" / "conv-pooling" / "feedback.md").read_text()
+    assert main(["report", "conv-pooling"]) == 0
+    report = Path(capsys.readouterr().out.strip())
+    assert report == root / "reports" / "conv-pooling" / "class-report.html"
+    assert "data:image/png;base64," in report.read_text()
+    assert main(["report", "no-such-assignment"]) == 2

@@ -1,0 +1,69 @@
+"""Small charts for the class report, as PNG data URIs (the report is one self-contained file).
+
+Figures are built with matplotlib's object API and the Agg canvas, never
+pyplot: no global state, no display needed. PNG metadata is dropped so the
+same numbers give the same bytes.
+"""
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+DPI = 100
+GRADED = "#3566a8"
+ERROR = "#9aa0a6"
+
+
+def _data_uri(fig: Figure) -> str:
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _bins(max_score: float) -> np.ndarray:
+    # Whole-point bins for the usual small totals, ten bins otherwise.
+    top = max(max_score, 1.0)
+    if top <= 30 and float(top).is_integer():
+        return np.arange(0, top + 2) - 0.5
+    return np.linspace(0, top, 11)
+
+
+def score_histogram(graded: list[float], errors: list[float], max_score: float) -> str:
+    """Scores of the graded submissions, with the ungradable ones stacked in grey."""
+    edges = _bins(max_score)
+    g, _ = np.histogram(np.clip(graded, edges[0], edges[-1]), bins=edges)
+    e, _ = np.histogram(np.clip(errors, edges[0], edges[-1]), bins=edges)
+    centers = (edges[:-1] + edges[1:]) / 2
+    width = (edges[1] - edges[0]) * 0.9
+    fig = Figure(figsize=(6, 2.6))
+    ax = fig.add_subplot()
+    ax.bar(centers, g, width=width, color=GRADED, label="graded")
+    if e.any():
+        ax.bar(centers, e, width=width, bottom=g, color=ERROR, label="could not be graded")
+        ax.legend(frameon=False, fontsize=8)
+    ax.set_xlabel(f"score (out of {max_score:g})")
+    ax.set_ylabel("submissions")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return _data_uri(fig)
+
+
+def difficulty_bars(labels: list[str], fractions: list[float]) -> str:
+    """Mean fraction of the points earned per question: short bars are the hard questions."""
+    fig = Figure(figsize=(6, 0.45 * max(len(labels), 1) + 0.9))
+    ax = fig.add_subplot()
+    y = np.arange(len(labels))
+    ax.barh(y, [100 * f for f in fractions], color=GRADED)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()  # first question on top, as in the notebook
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("mean % of the question's points")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return _data_uri(fig)

@@ -1,0 +1,123 @@
+"""The class report: counts, histogram, per-question statistics, common failures, slow and broken runs."""
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+
+from autograder.feedback import class_html
+from autograder.feedback.classreport import class_view, normalise, problem_part
+from test_student_report import assert_no_hidden_source
+
+PNG = b"\x89PNG\r\n\x1a\n"
+NAMES = ["ada", "ben", "cy", "dee", "eve", "exits", "hangs", "nan", "tampered"]
+
+
+@pytest.fixture
+def toy(make_results):
+    flipped = ("test_conv", "test_conv_any", "conv(x of shape (2, 2)): wrong values", "the kernel looks flipped")
+    return [
+        make_results("a", {"test_conv": (4.0, 4.0), "test_pool": (2.0, 2.0)}, seconds=3.0),
+        make_results("b", {"test_conv": (0.0, 4.0), "test_pool": (2.0, 2.0)}, [flipped], seconds=9.0),
+        make_results("c", {"test_conv": (2.0, 4.0), "test_pool": (0.0, 2.0)},
+                     [flipped, ("test_pool", "test_pool_any", "pool(x of shape (3, 1)): wrong shape: "
+                                "expected (1, 1), got (2, 1)", None)], seconds=5.0),
+        make_results("d", {"test_conv": (0.0, 4.0), "test_pool": (1.0, 2.0)},
+                     [("test_conv", "test_conv_any", "conv(x of shape (1, 7)): wrong values", "The kernel  looks FLIPPED"),
+                      ("test_pool", "test_pool_any", "pool(x of shape (9, 2)): wrong shape: expected (4, 1), got (8, 1)", None)],
+                     seconds=1.0),
+        make_results("e", {"test_conv": (0.0, 4.0), "test_pool": (0.0, 2.0)}, status="error",
+                     reason="e.ipynb is not a valid notebook", seconds=0.0),
+    ]
+
+
+def test_per_question_statistics(toy):
+    view = class_view("toy", toy)
+    assert (view["n"], view["n_graded"], view["n_errors"]) == (5, 4, 1)
+    assert view["mean"] == pytest.approx(11 / 4) and view["median"] == pytest.approx(2.0)  # totals 6, 2, 2, 1
+    conv, pool = view["questions"]
+    assert conv["grade_id"] == "test_conv" and pool["grade_id"] == "test_pool"  # notebook order
+    # conv over the 4 graded submissions: 4, 0, 2, 0
+    assert (conv["n"], conv["points"], conv["mean"], conv["min"], conv["max"]) == (4, 4.0, 1.5, 0.0, 4.0)
+    assert conv["sd"] == pytest.approx((((4 - 1.5) ** 2 + 1.5 ** 2 + 0.5 ** 2 + 1.5 ** 2) / 4) ** 0.5)
+    assert conv["fraction"] == pytest.approx(1.5 / 4)
+    assert (conv["full"], conv["zero"]) == (1, 2)
+    assert pool["mean"] == pytest.approx(1.25) and (pool["full"], pool["zero"]) == (2, 1)
+
+
+def test_common_failures_grouped_and_counted_once_per_student(toy):
+    failures = class_view("toy", toy)["failures"]
+    # Hints group across students whatever their case and spacing; shapes differ but the problem is the same.
+    assert [(f["grade_id"], f["check"], f["count"], f["students"]) for f in failures] == [
+        ("test_conv", "test_conv_any", 3, ["b", "c", "d"]),
+        ("test_pool", "test_pool_any", 2, ["c", "d"]),
+    ]
+    assert failures[0]["text"] == "Likely mistake: the kernel looks flipped"
+    assert failures[1]["text"] == "wrong shape: expected (1, 1), got (2, 1)"
+
+
+def test_normalisation():
+    assert normalise("Wrong  values at 3 of 16, first (0, 1): 2.5 vs -1e-3") == \
+        "wrong values at # of #, first (#, #): # vs #"
+    assert problem_part("f(x of shape (2, 2)) [course example: k [[1, 0]]]: wrong values") == "wrong values"
+    assert problem_part("function f() is not defined in your notebook") == \
+        "function f() is not defined in your notebook"
+
+
+def test_slowest_and_errors(toy):
+    view = class_view("toy", toy)
+    assert [s["student"] for s in view["slowest"]] == ["b", "c", "a", "d", "e"]
+    assert view["slowest"][0]["seconds"] == 9.5  # seconds_total preferred
+    assert view["errors"] == [{"student": "e", "reason": "e.ipynb is not a valid notebook"}]
+
+
+def test_html_report(toy):
+    page = class_html("toy", toy)
+    assert "<title>toy — class report</title>" in page
+    assert "<strong>5</strong> submissions: <strong>4</strong> graded, <strong>1</strong> could not be graded." in page
+    assert ('<tr id="q-test_conv"><td>test_conv</td><td class="num">4</td><td class="num">1.5</td>'
+            '<td class="num">1.66</td><td class="num">0</td><td class="num">4</td><td class="num">38%</td>'
+            '<td class="num">1 / 4</td><td class="num">2 / 4</td></tr>') in page
+    images = dict(re.findall(r'<img class="chart" id="([\w-]+)" src="data:image/png;base64,([^"]+)"', page))
+    assert set(images) == {"score-histogram", "difficulty"}
+    for data in images.values():
+        assert base64.b64decode(data, validate=True).startswith(PNG)
+    assert "<td>e</td><td>e.ipynb is not a valid notebook</td>" in page
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+
+
+def test_demo_class(load):
+    results = [load(f"conv-pooling-{n}") for n in NAMES]
+    page = class_html("conv-pooling", results)
+    view = class_view("conv-pooling", results)
+    assert (view["n"], view["n_graded"], view["n_errors"]) == (9, 8, 1)
+    assert [q["grade_id"] for q in view["questions"]] == [
+        "test_output_size", "test_zero_pad", "test_conv2d", "test_conv2d_multi", "test_max_pool", "test_avg_pool"]
+    avg = view["questions"][-1]
+    assert avg["n"] == 8 and avg["zero"] == 4  # cy, dee, exits (kernel died), hangs (timeout)
+    # cy and hangs both lack avg_pool: one group of two, whatever the shapes in their messages.
+    top = view["failures"][0]
+    assert top["count"] == 2 and top["grade_id"] == "test_avg_pool"
+    assert top["text"] == "function avg_pool() is not defined in your notebook"
+    problems = {p["student"]: p["reason"] for p in view["problems"]}
+    assert problems == {"exits": "the kernel died while running cell 19",
+                        "hangs": "cell 19 (avg_pool) timeout"}
+    assert "Notebook does not appear to be JSON" in page
+    assert_no_hidden_source(page)
+
+
+def test_student_text_is_escaped(load):
+    results = [load("conv-pooling-ben"), load("conv-pooling-eve")]
+    results[1]["reason"] = "<script>alert(1)</script>"
+    results[0]["cells"][3]["tests"][1]["hint"] = "<img src=x onerror=alert(1)>"
+    results[0]["student"] = "<b>ben</b>"
+    page = class_html("conv-pooling", results)
+    assert "<script" not in page and "<img src=x" not in page and "<b>ben" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_empty_class():
+    page = class_html("nothing", [])
+    assert "<strong>0</strong> submissions" in page
