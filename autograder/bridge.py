@@ -250,14 +250,17 @@ class KernelStudent:
             raise StudentError(f"{what} returned more than {MAX_TRANSFER_BYTES // 2**20} MiB")
         try:
             message = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             raise StudentError(f"{what}: the kernel's reply could not be read") from None
         return message if isinstance(message, dict) else {"status": "garbled"}
 
     def _result(self, message, name: str, kind: str):
         status = (message or {}).get("status")
         if status == "ok":
-            return decode(message.get("value"))
+            try:
+                return decode(message.get("value"))
+            except RecursionError:
+                raise StudentError(f"{name}: the reply is nested too deeply to be read") from None
         if status == "missing":
             if kind == "function":
                 raise StudentError(f"function {name}() is not defined in your notebook")

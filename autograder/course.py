@@ -27,6 +27,10 @@ def load_config(root: Path, isolation: str = "none") -> Config:
     config.CourseDirectory.root = str(root)
     config.TrustedExecute.results_root = str(root / "autograded")
     config.TrustedExecute.isolation = isolation
+    # "none": plain kernels; otherwise the probe found something to isolate them with.
+    config.TrustedExecute.kernel_manager_class = (
+        "autograder.sandbox.QuietKernelManager" if isolation == "none"
+        else "autograder.sandbox.SandboxKernelManager")
     return config
 
 

@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
-from traitlets import Float, Unicode
+from traitlets import Float, Integer, Unicode
 
 from autograder.bridge import KernelStudent, StudentError
 from autograder.checks.runner import TestOutcome, run_checks, score_groups
@@ -37,6 +37,18 @@ def _score_output(score: float) -> nbformat.NotebookNode:
     # A plain Python float repr: nbgrader parses text/plain with float().
     return nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(score))},
                                   execution_count=None)
+
+
+def _output_bytes(content: dict) -> int:
+    """About how many bytes an iopub message adds to the notebook."""
+    if "text" in content:
+        return len(content["text"])
+    total = 0
+    for value in (content.get("data") or {}).values():
+        total += len(value) if isinstance(value, str) else len(json.dumps(value))
+    for key in ("traceback",):
+        total += sum(len(line) for line in content.get(key) or [])
+    return total
 
 
 def account(grade_id: str, score: float, points: float, outcomes: list[TestOutcome],
@@ -61,6 +73,8 @@ class TrustedExecute(Execute):
     ).tag(config=True)
     call_timeout = Float(10.0, help="Seconds one bridge call into the kernel may take.").tag(config=True)
     isolation = Unicode("none", help="The isolation level the kernel ran under.").tag(config=True)
+    max_cell_output = Integer(2 * 2**20, help="Bytes of output one cell may keep.").tag(config=True)
+    max_notebook_output = Integer(16 * 2**20, help="Bytes of output the notebook may keep.").tag(config=True)
 
     def preprocess(self, nb, resources, km=None):
         info = resources.get("nbgrader", {})
@@ -70,6 +84,10 @@ class TrustedExecute(Execute):
         self._dead: str | None = None
         self._kernel_error: str | None = None
         self._current_index = 0
+        self._bridge_call = False
+        self._cell_bytes: dict[int, int] = {}
+        self._notebook_bytes = 0
+        self._truncated: set[int] = set()
         started = time.monotonic()
         try:
             nb, resources = super().preprocess(nb, resources, km=km)
@@ -99,12 +117,26 @@ class TrustedExecute(Execute):
         try:
             cell = self.execute_cell(cell, index, store_history=True)
         except DeadKernelError:
-            self._dead = f"the kernel died while running cell {index + 1}"
+            self._dead = f"the kernel died while running cell {index + 1}: {self._death_cause()}"
             cell.outputs.append(_stream(f"[{self._dead}]\n"))
             self._record(cell, index, "kernel died", time.monotonic() - start)
             return cell, self.resources
+        except CellTimeoutError:  # the reply came, its output never finished: the kernel is broken
+            self._dead = (f"the kernel stopped answering while running cell {index + 1} "
+                          "(its output never finished)")
+            cell.outputs.append(_stream(f"[{self._dead}]\n"))
+            self._record(cell, index, "kernel unresponsive", time.monotonic() - start)
+            return cell, self.resources
         self._record(cell, index, self._status(cell), time.monotonic() - start)
         return cell, self.resources
+
+    def _death_cause(self) -> str:
+        from autograder.sandbox import describe_exit, exit_status
+
+        km = getattr(self, "km", None)
+        if hasattr(km, "death_cause"):
+            return km.death_cause()
+        return describe_exit(exit_status(getattr(getattr(km, "provisioner", None), "process", None)))
 
     @staticmethod
     def _status(cell) -> str:
@@ -114,10 +146,32 @@ class TrustedExecute(Execute):
             return "timeout"
         return "error" if enames else "ok"
 
+    # --- output caps -----------------------------------------------------------------
+
+    def output(self, outs, msg, display_id, cell_index):
+        if self._bridge_call:  # the bridge's replies are capped by the bridge
+            return super().output(outs, msg, display_id, cell_index)
+        size = _output_bytes(msg.get("content") or {})
+        self._cell_bytes[cell_index] = self._cell_bytes.get(cell_index, 0) + size
+        self._notebook_bytes += size
+        over = (self._cell_bytes[cell_index] > self.max_cell_output
+                or self._notebook_bytes > self.max_notebook_output)
+        if not over:
+            return super().output(outs, msg, display_id, cell_index)
+        if cell_index not in self._truncated:
+            self._truncated.add(cell_index)
+            limit = (f"{self.max_cell_output // 2**10} KiB per cell"
+                     if self._cell_bytes[cell_index] > self.max_cell_output
+                     else f"{self.max_notebook_output // 2**20} MiB per notebook")
+            outs.append(_stream(f"[output truncated: over {limit}; the rest was dropped]\n"))
+        return None
+
     def _record(self, cell, index: int, status: str, seconds: float, **extra) -> None:
         nbg = cell.metadata.get("nbgrader", {})
         entry = {"index": index, "grade_id": nbg.get("grade_id"), "status": status,
                  "seconds": round(seconds, 4)}
+        if index in self._truncated:
+            entry["output_truncated"] = True
         entry.update(extra)
         self._cells.append(entry)
 
@@ -127,13 +181,20 @@ class TrustedExecute(Execute):
         probe = nbformat.v4.new_code_cell(code)
         saved = self.timeout
         self.timeout = max(1, int(round(timeout)))
+        self._bridge_call = True
         try:
             self.execute_cell(probe, self._current_index, store_history=False)
         except DeadKernelError:
-            self._dead = f"the kernel died while the grader called your code (cell {self._current_index + 1})"
+            self._dead = (f"the kernel died while the grader called your code "
+                          f"(cell {self._current_index + 1}): {self._death_cause()}")
+            raise StudentError(self._dead) from None
+        except CellTimeoutError:
+            self._dead = (f"the kernel stopped answering while the grader called your code "
+                          f"(cell {self._current_index + 1})")
             raise StudentError(self._dead) from None
         finally:
             self.timeout = saved
+            self._bridge_call = False
         return probe.outputs
 
     def _grade_test_cell(self, cell, index: int) -> None:

@@ -77,7 +77,10 @@ def run(args: argparse.Namespace) -> int:
     repo = repo_root()
     if target == repo or repo.is_relative_to(target):
         raise ValueError(f"--dir {args.dir} would replace the course checkout itself")
+    from autograder import sandbox
+
     print(f"building the demo class in {target} ...", file=sys.stderr, flush=True)
+    print(f"isolation: {sandbox.probe().describe()}", file=sys.stderr, flush=True)
     assignments = demo.build(repo, target)
     wrong, reports, examples = [], [], []
     for assignment in args.assignment or assignments:

@@ -13,7 +13,32 @@ def add_parser(subparsers) -> None:
     parser.add_argument("assignment")
     parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--regrade", action="store_true",
+                        help="grade every submission again, even those an earlier run finished "
+                             "and nothing has changed since")
+    sandboxing = parser.add_mutually_exclusive_group()
+    sandboxing.add_argument("--require-sandbox", action="store_true",
+                            help="refuse to grade unless kernels get full isolation "
+                                 "(bubblewrap, separate uid, cgroup limits)")
+    sandboxing.add_argument("--no-sandbox", action="store_true",
+                            help="run student kernels without isolation (trusted code only)")
     parser.set_defaults(func=run)
+
+
+def isolation_for(args):
+    """The isolation to grade with, said once on stderr; refused when full is required."""
+    from autograder import sandbox
+
+    isolation = sandbox.probe(disabled=args.no_sandbox)
+    print(f"isolation: {isolation.describe()}", file=sys.stderr, flush=True)
+    if args.require_sandbox and isolation.level != "full":
+        raise SandboxRefused(f"--require-sandbox: isolation here is {isolation.level}, not full "
+                             f"(missing: {'; '.join(isolation.missing) or 'nothing'})")
+    return isolation
+
+
+class SandboxRefused(ValueError):
+    pass
 
 
 def print_table(assignment: str, results) -> None:
@@ -25,7 +50,8 @@ def print_table(assignment: str, results) -> None:
                             ("seconds", "right"), ("reason", "left")):
         table.add_column(column, justify=justify, overflow="fold")
     for r in results:
-        table.add_row(r.student, f"{r.score:g} / {r.max_score:g}", r.status, f"{r.seconds:.1f}",
+        table.add_row(r.student, f"{r.score:g} / {r.max_score:g}",
+                      r.status + (" (kept)" if r.kept else ""), f"{r.seconds:.1f}",
                       r.reason or "")
     Console(width=max(100, Console().width)).print(table)
 
@@ -60,15 +86,20 @@ def progress_reporter(assignment: str, total: int, quiet: bool = False):
 
 
 def line(result) -> str:
+    if result.kept:
+        return (f"kept {result.student}: {result.score:g}/{result.max_score:g} "
+                f"({result.status} by an earlier run; nothing changed since)")
     return (f"graded {result.student}: {result.score:g}/{result.max_score:g} "
             f"({result.status}, {result.seconds:.1f} s)")
 
 
 def run(args) -> int:
     root = course.find_root()
+    isolation = isolation_for(args)
     students = args.student or grading.submitted_students(root, args.assignment)
     with progress_reporter(args.assignment, len(students), quiet=args.json) as progress:
-        results = grading.grade(root, args.assignment, students, progress=progress)
+        results = grading.grade(root, args.assignment, students, isolation=isolation.level,
+                                progress=progress, regrade=args.regrade)
     if args.json:
         print(json.dumps({"assignment": args.assignment,
                           "students": {r.student: r.to_dict() for r in results}}, indent=1))

@@ -1,0 +1,397 @@
+"""Isolated student kernels: bubblewrap, a separate uid, cgroup limits, rlimits.
+
+`probe()` finds out once per process what this machine allows. The kernel
+manager then launches each student kernel as
+
+    sh (joins the kernel's cgroups) -> prlimit -> bwrap -> [as root inside: copy
+    the submission into a private size-capped tmpfs] -> setpriv (slot uid) -> ipykernel
+
+with every namespace but the user one unshared when the grader is root (bwrap
+binds as root, so a Python under a 0700 home still binds; setpriv then drops to
+the slot's uid), or with all of them as an ordinary user. The kernel talks to
+the grader over jupyter_client's `ipc` transport: unix sockets in a per-kernel
+directory bound into the sandbox at the same path, since there is no network.
+Inside, only the Python environment (read-only), the private copy of the
+submission, a private /tmp and the declared datasets (read-only) exist.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Integer, List, Unicode
+
+from autograder import cgroups
+
+SLOT_UID_BASE = 61000
+SUBMISSION_MOUNT = "/run/dlgrade/submission"
+LEVELS = ("full", "partial", "none")
+
+
+def parse_size(text: str | int) -> int:
+    """'2G', '512M', '64k' or a number of bytes -> bytes."""
+    if isinstance(text, int):
+        return text
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(?:i?[bB])?\s*", str(text))
+    if not match:
+        raise ValueError(f"not a size: {text!r} (use e.g. 2G, 512M)")
+    scale = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}[match.group(2).lower()]
+    return int(float(match.group(1)) * scale)
+
+
+def human_size(size: int) -> str:
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:g} {unit}"
+    return f"{size} bytes"
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """What isolation this machine gives a student kernel."""
+
+    bwrap: str | None = None        # bwrap's path, when it can create the namespaces here
+    uid: bool = False               # kernels run as a separate unprivileged uid
+    cgroup: str | None = None       # "v1" | "v2": memory and pids limits
+    missing: tuple[str, ...] = field(default_factory=tuple)  # what is lacking, and why
+    disabled: bool = False          # the instructor turned the sandbox off
+
+    @property
+    def level(self) -> str:
+        if self.disabled or not (self.bwrap or self.cgroup):
+            return "none"
+        return "full" if self.bwrap and self.uid and self.cgroup else "partial"
+
+    def describe(self) -> str:
+        if self.disabled:
+            return "none (sandbox turned off with --no-sandbox)"
+        have = [name for name, ok in (("bubblewrap, no network", self.bwrap),
+                                      ("separate uid", self.uid),
+                                      (f"cgroup {self.cgroup} memory/pids limits", self.cgroup))
+                if ok]
+        text = self.level
+        if have:
+            text += " (" + ", ".join(have + ["rlimits"]) + ")"
+        if self.missing:
+            text += "; missing: " + "; ".join(self.missing)
+        return text
+
+
+def _namespace_flags(as_root: bool) -> list[str]:
+    # As root bwrap keeps the real uid (setpriv drops it later); a user namespace
+    # would map the slot uid back onto root outside.
+    if as_root:
+        return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                "--unshare-cgroup-try"]
+    return ["--unshare-all"]
+
+
+def _probe_bwrap() -> tuple[str | None, str | None]:
+    path = shutil.which("bwrap")
+    if not path:
+        return None, "bubblewrap is not installed (apt-get install bubblewrap; `make test` does it as root)"
+    try:
+        done = subprocess.run([path, *_namespace_flags(os.geteuid() == 0), "--ro-bind", "/", "/",
+                               "true"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return None, f"bubblewrap does not run: {exc}"
+    if done.returncode != 0:
+        why = (done.stderr.strip().splitlines() or ["exit status %d" % done.returncode])[-1]
+        return None, f"bubblewrap cannot create namespaces here ({why})"
+    return path, None
+
+
+@functools.lru_cache(maxsize=None)
+def probe(disabled: bool = False) -> Isolation:
+    """The best isolation this machine gives, found once per process."""
+    if disabled:
+        return Isolation(disabled=True)
+    missing = []
+    bwrap, why = _probe_bwrap()
+    if why:
+        missing.append(why)
+    root = os.geteuid() == 0
+    uid = bool(root and bwrap and shutil.which("setpriv"))
+    if not uid:
+        missing.append("separate uid (needs root, setpriv and bubblewrap)" if not root or not bwrap
+                       else "separate uid (setpriv is not installed)")
+    remove_stale_kernel_dirs()
+    if root:
+        cgroups.remove_stale()
+    cgroup = cgroups.version() if root else None
+    if not cgroup:
+        missing.append("memory/pids cgroup (none writable: needs root and cgroup v1 or a "
+                       "delegated v2 hierarchy)")
+    return Isolation(bwrap=bwrap, uid=uid, cgroup=cgroup, missing=tuple(missing))
+
+
+def exit_status(process) -> int | None:
+    """The exit status of a kernel process that is dying (it may take a moment)."""
+    if process is None:
+        return None
+    try:
+        return process.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def describe_exit(returncode: int | None) -> str:
+    """How a kernel process ended, in words."""
+    import signal
+
+    if returncode is None:
+        return "the kernel stopped answering"
+    if returncode < 0 or returncode > 128:
+        number = -returncode if returncode < 0 else returncode - 128
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        what = {"SIGKILL": "was killed (SIGKILL)", "SIGSEGV": "crashed (segmentation fault)",
+                "SIGXCPU": "used up its CPU time limit", "SIGABRT": "aborted (SIGABRT)",
+                "SIGBUS": "crashed (bus error)"}.get(name, f"was stopped by {name}")
+        return f"the kernel {what}"
+    return f"the kernel exited with status {returncode}"
+
+
+class QuietKernelManager(AsyncKernelManager):
+    """A kernel whose own stdout/stderr (ipykernel's banners, a student's os.write(1, ...))
+    goes nowhere: the grader's output is its own, `dlgrade grade --json` included."""
+
+    async def _async_pre_start_kernel(self, **kw):
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        return await super()._async_pre_start_kernel(**kw)
+
+
+class SandboxKernelManager(QuietKernelManager):
+    """nbclient's kernel manager for student kernels, launched inside the sandbox."""
+
+    memory_limit = Unicode("4G", help="Memory for one kernel, tmpfs files included (cgroup).").tag(config=True)
+    pids_limit = Integer(512, help="Processes and threads for one kernel (cgroup, RLIMIT_NPROC).").tag(config=True)
+    cpu_seconds = Integer(3600, help="CPU seconds for one kernel (RLIMIT_CPU).").tag(config=True)
+    max_file_size = Unicode("1G", help="Largest file a kernel may write (RLIMIT_FSIZE).").tag(config=True)
+    open_files = Integer(1024, help="Open files for one kernel (RLIMIT_NOFILE).").tag(config=True)
+    address_space = Unicode("64G", help="A generous RLIMIT_AS backstop (small values break numpy/TF).").tag(config=True)
+    work_size = Unicode("512M", help="Size of the kernel's private copy of the submission.").tag(config=True)
+    tmp_size = Unicode("512M", help="Size of the kernel's private /tmp.").tag(config=True)
+    datasets = List(Unicode(), help="Dataset directories visible read-only, at the same path.").tag(config=True)
+    slot = Integer(0, help="Concurrent kernel slot: slot n runs as uid SLOT_UID_BASE + n.").tag(config=True)
+    threads = Integer(0, help="Thread count for BLAS/TF in the kernel (0: this machine's cores).").tag(config=True)
+
+    _serial = 0
+
+    @property
+    def isolation(self) -> Isolation:
+        return probe()
+
+    @property
+    def kernel_spec(self):
+        spec = super().kernel_spec
+        # A signal would hit bwrap (and --die-with-parent takes the kernel down).
+        if spec is not None and self.isolation.bwrap:
+            spec.interrupt_mode = "message"
+        return spec
+
+    @property
+    def uid(self) -> int | None:
+        return SLOT_UID_BASE + self.slot if self.isolation.uid else None
+
+    async def _async_pre_start_kernel(self, **kw):
+        iso = self.isolation
+        SandboxKernelManager._serial += 1
+        self._kernel_dir = Path(tempfile.mkdtemp(prefix=f"kernel-{os.getpid()}-",
+                                                 dir=_kernels_base()))
+        if iso.bwrap:  # no network: unix sockets in the kernel's own directory
+            self.transport = "ipc"
+            self.connection_file = str(self._kernel_dir / "kernel.json")
+            self.ip = str(self._kernel_dir / "ipc")
+        self._cgroup = None
+        if iso.cgroup:
+            self._cgroup = cgroups.Cgroup.create(iso.cgroup,
+                                                 cgroups.kernel_group_name(self._serial),
+                                                 parse_size(self.memory_limit), self.pids_limit)
+        cwd = str(Path(kw.get("cwd") or os.getcwd()).resolve())
+        kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
+        if self.uid is not None:
+            for path in (self._kernel_dir, Path(self.connection_file)):
+                os.chown(path, self.uid, self.uid)
+        env = kernel_environment(self.threads or os.cpu_count() or 1, self.datasets)
+        kw["cwd"] = str(self._kernel_dir)
+        kw["env"] = dict(env)
+        return self.launch_command(kernel_cmd, cwd, env), kw
+
+    def launch_command(self, kernel_cmd: list[str], cwd: str, env: dict[str, str]) -> list[str]:
+        iso = self.isolation
+        cmd = list(kernel_cmd)
+        redirect = ""
+        if iso.bwrap:
+            cmd = self._bwrap_command(iso.bwrap, cmd, cwd, env)
+            redirect = " 3<" + shlex.quote(self._args_file)
+        cmd = ["prlimit", f"--cpu={self.cpu_seconds}", f"--nofile={self.open_files}",
+               f"--fsize={parse_size(self.max_file_size)}", "--core=0",
+               f"--as={parse_size(self.address_space)}",
+               *([f"--nproc={self.pids_limit}"] if self.uid is not None else []), "--", *cmd]
+        files = self._cgroup.procs_files() if self._cgroup else []
+        join = "".join(f"echo $$ > {shlex.quote(f)} && " for f in files)
+        return ["/bin/sh", "-c", f'{join}exec "$@"{redirect}', "dlgrade-kernel", *cmd]
+
+    def _bwrap_command(self, bwrap: str, kernel_cmd: list[str], cwd: str,
+                       env: dict[str, str]) -> list[str]:
+        args = [bwrap, *_namespace_flags(os.geteuid() == 0), "--die-with-parent",
+                "--new-session"]
+        args += _system_binds()
+        made: set[str] = {"/", "/usr", "/etc", "/tmp", "/dev", "/proc", "/run"}
+
+        def parents(path: str) -> list[str]:
+            out = []
+            for parent in reversed(Path(path).parents):
+                text = str(parent)
+                if text not in made:
+                    made.add(text)
+                    out += ["--perms", "0755", "--dir", text]
+            return out
+
+        args += ["--dev", "/dev", "--proc", "/proc",
+                 "--size", str(parse_size(self.tmp_size)), "--perms", "1777", "--tmpfs", "/tmp"]
+        for env_dir in _python_dirs():
+            args += parents(env_dir) + ["--ro-bind", env_dir, env_dir]
+            made.add(env_dir)
+        args += ["--ro-bind", cwd, SUBMISSION_MOUNT]
+        args += parents(cwd) + ["--size", str(parse_size(self.work_size)), "--perms", "0755",
+                                "--tmpfs", cwd]
+        kdir = str(self._kernel_dir)
+        args += parents(kdir) + ["--bind", kdir, kdir]
+        for dataset in self.datasets:
+            real = str(Path(dataset).resolve())
+            if Path(real).is_dir():
+                args += parents(real) + ["--ro-bind", real, real]
+        if self.uid is not None:
+            passwd, group = _identity_files(self._kernel_dir, self.uid)
+            args += ["--ro-bind", passwd, "/etc/passwd", "--ro-bind", group, "/etc/group"]
+        args += ["--chdir", cwd, "--clearenv"]
+        for key, value in env.items():
+            args += ["--setenv", key, value]
+        # The sandbox's options go in through a root-only file, not bwrap's command line:
+        # the kernel can read its sandbox's /proc/1/cmdline, and they name the course's paths.
+        self._args_file = str(_kernels_base() / f"args-{self._kernel_dir.name}")
+        descriptor = os.open(self._args_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write("".join(arg + "\0" for arg in args[1:]))
+        args = [args[0], "--args", "3"]
+        # The copy runs before the uid drops: the submission may hold root-only files.
+        copy = f'cp -R {SUBMISSION_MOUNT}/. . 2>/dev/null'
+        if self.uid is not None:
+            inner = (f'{copy}; chown -R -h {self.uid}:{self.uid} . ; exec setpriv '
+                     f'--reuid={self.uid} --regid={self.uid} --clear-groups --inh-caps=-all '
+                     f'--bounding-set=-all --no-new-privs -- "$@"')
+        else:
+            inner = f'{copy}; exec "$@"'
+        return args + ["/bin/sh", "-c", inner, "dlgrade-kernel", *kernel_cmd]
+
+    def death_cause(self) -> str:
+        """Why the kernel died, as precisely as the grader can tell."""
+        returncode = exit_status(getattr(self.provisioner, "process", None))
+        if self._cgroup_oom():
+            return f"memory limit {human_size(parse_size(self.memory_limit))} reached"
+        return describe_exit(returncode)
+
+    def _cgroup_oom(self) -> bool:
+        group = getattr(self, "_cgroup", None)
+        return bool(group and group.oom_kills())
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        group = getattr(self, "_cgroup", None)
+        if group is not None and not restart:
+            group.remove()
+            self._cgroup = None
+        kdir = getattr(self, "_kernel_dir", None)
+        if kdir is not None and not restart:
+            shutil.rmtree(kdir, ignore_errors=True)
+            Path(_kernels_base() / f"args-{kdir.name}").unlink(missing_ok=True)
+
+
+def _kernels_base() -> Path:
+    base = Path(tempfile.gettempdir()) / "dlgrade-kernels"
+    base.mkdir(mode=0o711, exist_ok=True)
+    return base
+
+
+def remove_stale_kernel_dirs() -> None:
+    """Kernel directories left by a grader that was killed (named kernel-<pid>-...)."""
+    for path in [*_kernels_base().glob("kernel-*-*"), *_kernels_base().glob("args-kernel-*-*")]:
+        owner = path.name.removeprefix("args-").split("-")[1]
+        if owner.isdigit() and not cgroups.pid_alive(int(owner)):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def _python_dirs() -> list[str]:
+    """The Python environment the kernel needs, outermost first, without duplicates."""
+    found: list[str] = []
+    for path in (sys.base_prefix, sys.prefix, str(Path(sys.executable).resolve().parent.parent)):
+        real = str(Path(path).resolve())
+        if real.startswith("/usr/") or real == "/usr":
+            continue
+        if not any(real == f or real.startswith(f + "/") for f in found):
+            found = [f for f in found if not f.startswith(real + "/")] + [real]
+    return sorted(found)
+
+
+def _system_binds() -> list[str]:
+    args = ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / name
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    for name in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "fonts", "mime.types"):
+        path = Path("/etc") / name
+        if path.exists():
+            args += ["--ro-bind", str(path), str(path)]
+    return args
+
+
+def _identity_files(kernel_dir: Path, uid: int) -> tuple[str, str]:
+    passwd = kernel_dir / "passwd"
+    group = kernel_dir / "group"
+    passwd.write_text(f"root:x:0:0:root:/root:/bin/sh\nstudent:x:{uid}:{uid}:student:/tmp:/bin/sh\n")
+    group.write_text(f"root:x:0:\nstudent:x:{uid}:\n")
+    return str(passwd), str(group)
+
+
+def kernel_environment(threads: int, datasets: list[str] | None = None) -> dict[str, str]:
+    """A scrubbed environment: nothing of the grader's, thread counts sized to the slot."""
+    bin_dir = str(Path(sys.executable).parent)
+    n = str(max(1, threads))
+    env = {
+        "PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": "/tmp",
+        "LANG": "C.UTF-8",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "KERAS_HOME": "/tmp/keras",
+        "OMP_NUM_THREADS": n,
+        "OPENBLAS_NUM_THREADS": n,
+        "MKL_NUM_THREADS": n,
+        "TF_NUM_INTRAOP_THREADS": n,
+        "TF_NUM_INTEROP_THREADS": "2",
+    }
+    if datasets:
+        env["DLGRADE_DATA"] = os.pathsep.join(str(Path(d).resolve()) for d in datasets)
+    return env

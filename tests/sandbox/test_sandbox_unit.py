@@ -1,0 +1,101 @@
+"""The sandbox's pieces: sizes, exit causes, isolation levels, the refusal, cgroups."""
+import os
+
+import pytest
+
+from autograder import cgroups, cli, sandbox
+from autograder.sandbox import Isolation, describe_exit, human_size, parse_size
+
+
+@pytest.mark.parametrize("text, size", [("2G", 2 * 2**30), ("512M", 512 * 2**20), ("64k", 65536),
+                                        ("1.5GiB", 3 * 2**29), ("100", 100), (4096, 4096)])
+def test_sizes(text, size):
+    assert parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["", "lots", "2X", "-1G"])
+def test_bad_sizes_are_named(text):
+    with pytest.raises(ValueError, match="not a size"):
+        parse_size(text)
+
+
+def test_human_sizes():
+    assert human_size(600 * 2**20) == "600 MiB"
+    assert human_size(4 * 2**30) == "4 GiB"
+    assert human_size(12) == "12 bytes"
+
+
+@pytest.mark.parametrize("code, words", [
+    (0, "the kernel exited with status 0"), (3, "the kernel exited with status 3"),
+    (137, "the kernel was killed (SIGKILL)"), (-9, "the kernel was killed (SIGKILL)"),
+    (139, "the kernel crashed (segmentation fault)"), (152, "the kernel used up its CPU time limit"),
+    (None, "the kernel stopped answering"),
+])
+def test_exit_causes(code, words):
+    assert describe_exit(code) == words
+
+
+def test_levels():
+    assert Isolation(bwrap="/usr/bin/bwrap", uid=True, cgroup="v1").level == "full"
+    assert Isolation(bwrap="/usr/bin/bwrap").level == "partial"
+    assert Isolation(cgroup="v2").level == "partial"
+    assert Isolation().level == "none"
+    assert Isolation(bwrap="/b", uid=True, cgroup="v1", disabled=True).level == "none"
+    text = Isolation(bwrap="/b", missing=("separate uid (needs root)",)).describe()
+    assert text.startswith("partial (bubblewrap, no network, rlimits)")
+    assert "missing: separate uid (needs root)" in text
+    assert sandbox.probe(disabled=True).describe().startswith("none (sandbox turned off")
+
+
+def test_this_machine_is_probed_once_and_said_plainly():
+    first = sandbox.probe()
+    assert sandbox.probe() is first
+    assert first.level in sandbox.LEVELS
+    if first.level != "full":
+        assert first.missing  # anything short of full says what is missing
+
+
+def _course(tmp_path, monkeypatch):
+    (tmp_path / "source").mkdir()
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    monkeypatch.chdir(tmp_path)
+
+
+def test_require_sandbox_refuses_less_than_full(tmp_path, monkeypatch, capsys):
+    _course(tmp_path, monkeypatch)
+    partial = Isolation(bwrap="/usr/bin/bwrap", missing=("memory/pids cgroup (none writable)",))
+    monkeypatch.setattr(sandbox, "probe", lambda disabled=False: partial)
+    assert cli.main(["grade", "conv-pooling", "--require-sandbox"]) == 2
+    err = capsys.readouterr().err
+    assert "isolation: partial (bubblewrap, no network, rlimits); missing: memory/pids cgroup" in err
+    assert "--require-sandbox: isolation here is partial, not full" in err
+
+
+def test_grade_says_its_isolation_level(tmp_path, monkeypatch, capsys):
+    _course(tmp_path, monkeypatch)
+    assert cli.main(["grade", "nothing-here", "--no-sandbox"]) == 2
+    err = capsys.readouterr().err
+    assert "isolation: none (sandbox turned off with --no-sandbox)" in err
+    assert "no assignment 'nothing-here'" in err
+
+
+def test_the_kernel_environment_is_scrubbed(monkeypatch):
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
+    env = sandbox.kernel_environment(3)
+    assert "AWS_SECRET_ACCESS_KEY" not in env
+    assert env["OMP_NUM_THREADS"] == env["TF_NUM_INTRAOP_THREADS"] == "3"
+    assert env["TF_CPP_MIN_LOG_LEVEL"] == "3" and env["HOME"] == "/tmp"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not cgroups.version(), reason="no writable cgroup here")
+def test_a_cgroup_is_made_limited_and_removed():
+    flavour = cgroups.version()
+    group = cgroups.Cgroup.create(flavour, cgroups.kernel_group_name(999), memory=300 * 2**20, pids=20)
+    try:
+        limit = group.dirs[0] / ("memory.limit_in_bytes" if flavour == "v1" else "memory.max")
+        assert int(limit.read_text()) == 300 * 2**20
+        assert (group.dirs[-1] / "pids.max").read_text().strip() == "20"
+        assert group.oom_kills() == 0
+    finally:
+        group.remove()
+    assert not any(d.exists() for d in group.dirs)
