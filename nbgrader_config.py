@@ -9,6 +9,17 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # A deleted grade cell is put back (and scored) instead of silently costing 0.
 c.OverwriteCells.add_missing_cells = True
 
+# Tampered grade cells (duplicated, renamed, re-flagged) are repaired before nbgrader
+# restores them; otherwise nbgrader crashes and the whole submission fails.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "autograder.tamper.RepairCells",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Test cells run as trusted checks in the grader, never in the student's kernel.
 c.Autograde.autograde_preprocessors = [
     "autograder.execute.TrustedExecute",

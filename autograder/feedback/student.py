@@ -127,6 +127,15 @@ def banners(results: dict, cell_timeout: float | None) -> list[dict]:
         out.append({"level": "error", "title": "A cell ran past the time limit",
                     "text": f"{_cell_names(timeouts)} ran past the time limit{limit} and was stopped; "
                             "look for an infinite loop or a wait that never ends."})
+    restored = results.get("restored") or []
+    if restored:
+        out.append({"level": "warning", "title": "Protected cells were changed",
+                    "text": "The grader used the instructor's version: " + "; ".join(restored) + "."})
+    truncated = [c for c in cells if c.get("output_truncated")]
+    if truncated:
+        out.append({"level": "warning", "title": "Output was cut short",
+                    "text": f"{_cell_names(truncated)} printed more than the grader keeps; "
+                            "the rest of the output was dropped (it cost no points)."})
     errors = [c for c in cells if c.get("status") == "error"]
     if errors:
         out.append({"level": "warning", "title": "Your code raised an error",

@@ -210,3 +210,16 @@ def test_grids_of_any_rank():
     # A mask of another shape highlights nothing rather than the wrong cells.
     (g,) = grids([[1, 2]], [[True]])
     assert not any(c.wrong for c in g.rows[0])
+
+
+def test_restored_cells_and_truncated_output_are_explained(load):
+    results = load("conv-pooling-tampered")
+    results["restored"] = ["the points of test_avg_pool were changed from 2 to 100: the "
+                           "instructor's points were used"]
+    results["cells"][0]["output_truncated"] = True
+    page = student_html(results)
+    assert "Protected cells were changed" in page
+    assert "the points of test_avg_pool were changed from 2 to 100" in page
+    assert "Output was cut short" in page
+    assert f"cell {results['cells'][0]['index'] + 1} (" in page
+    assert "Protected cells were changed" not in student_html(load("conv-pooling-tampered"))
