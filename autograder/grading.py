@@ -6,7 +6,9 @@ always goes on.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import warnings
 from dataclasses import asdict, dataclass
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import course
+from autograder import course, sandbox, tamper
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 
@@ -27,6 +29,7 @@ class StudentResult:
     status: str  # "graded" | "error"
     reason: str | None
     seconds: float = 0.0
+    kept: bool = False  # graded by an earlier run, and nothing it depends on has changed
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if k != "student"}
@@ -50,6 +53,12 @@ def submitted_students(root: Path, assignment: str) -> list[str]:
 def validate_submission(root: Path, assignment: str, student: str, notebooks: list[str]) -> str | None:
     """Why this submission cannot be graded, or None when it can."""
     folder = root / "submitted" / student / assignment
+    # nbgrader copies a submission with shutil.copy, which follows links: a link to
+    # the gradebook would arrive in the student's kernel as a copy of it.
+    links = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_symlink())
+    if links:
+        return (f"the submission contains symbolic links ({', '.join(links[:5])}); links are "
+                "not accepted, submit the files themselves")
     for name in notebooks:
         path = folder / name
         if not path.is_file():
@@ -100,15 +109,63 @@ def _gradebook_score(api, assignment: str, student: str) -> float | None:
             return None
 
 
-def _write_error_results(root: Path, assignment: str, student: str, reason: str,
-                         max_points: float, isolation: str) -> None:
-    path = root / "autograded" / student / assignment / "results.json"
+def _results_path(root: Path, assignment: str, student: str) -> Path:
+    return root / "autograded" / student / assignment / "results.json"
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Whole or not at all: a grader killed mid-write leaves the old file or none."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(data, indent=1, sort_keys=True))
+    os.replace(partial, path)
+
+
+def fingerprint(root: Path, assignment: str, student: str, isolation: str) -> str:
+    """A digest of everything a grade depends on: the submission, the assignment's
+    notebooks, the checks, the course configuration and the isolation level."""
+    from autograder.checks.runner import check_module_path
+
+    digest = hashlib.sha256(isolation.encode())
+    folder = root / "submitted" / student / assignment
+    inputs = [p for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()]
+    inputs += sorted((root / "source" / assignment).glob("*.ipynb"))
+    inputs += [root / course.CONFIG_FILE]
+    checks = check_module_path(assignment)
+    inputs += sorted(checks.parent.glob("*.py")) if checks.is_file() else []
+    for path in inputs:
+        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path.name).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def kept_result(root: Path, api, assignment: str, student: str, print_: str) -> StudentResult | None:
+    """The result of an earlier run, when it finished and nothing it depends on changed."""
+    try:
+        results = json.loads(_results_path(root, assignment, student).read_text())
+    except (OSError, ValueError):
+        return None
+    if results.get("fingerprint") != print_ or results.get("status") not in ("graded", "error"):
+        return None
+    score = float(results.get("score") or 0.0)
+    if results["status"] == "graded":
+        recorded = _gradebook_score(api, assignment, student)
+        if recorded is None or recorded != results.get("gradebook_score"):
+            return None  # the gradebook lost or changed it: grade again
+        score = recorded
+    return StudentResult(student, round(score, 4), float(results.get("max_score") or 0.0),
+                         results["status"], results.get("reason"),
+                         float(results.get("seconds_total") or 0.0), kept=True)
+
+
+def _write_error_results(root: Path, assignment: str, student: str, reason: str,
+                         max_points: float, isolation: str, print_: str | None = None,
+                         restored: list[str] | None = None) -> None:
+    _write_json(_results_path(root, assignment, student), {
         "version": 1, "assignment": assignment, "student": student, "isolation": isolation,
         "status": "error", "reason": reason, "score": 0.0, "max_score": max_points,
-        "cells": [],
-    }, indent=1, sort_keys=True))
+        "cells": [], "fingerprint": print_, "restored": restored or [],
+    })
 
 
 def _nbgrader_error(outcome: dict) -> str:
@@ -120,33 +177,53 @@ def _nbgrader_error(outcome: dict) -> str:
     return errors[-1][:500] if errors else "unknown error (see the grader log)"
 
 
+def _tampering(api, assignment: str, student: str, notebooks: list[str]) -> list[str]:
+    try:
+        return tamper.describe(api, assignment, student, notebooks)
+    except Exception as exc:  # noqa: BLE001 - the report is a courtesy; grading goes on
+        return [f"could not compare the protected cells: {type(exc).__name__}: {exc}"]
+
+
 def grade_one(root: Path, api, assignment: str, student: str, notebooks: list[str],
               max_points: float, isolation: str = "none") -> StudentResult:
     import time
 
     start = time.monotonic()
+    print_ = fingerprint(root, assignment, student, isolation)
     reason = validate_submission(root, assignment, student, notebooks)
+    restored: list[str] = []
     if reason is None:
+        restored = _tampering(api, assignment, student, notebooks)
         outcome = api.autograde(assignment, student, force=True, create=True)
         if not outcome["success"]:
             reason = "nbgrader could not autograde it: " + _nbgrader_error(outcome)
     seconds = round(time.monotonic() - start, 3)
     if reason is not None:
-        _write_error_results(root, assignment, student, reason, max_points, isolation)
+        _write_error_results(root, assignment, student, reason, max_points, isolation, print_,
+                             restored)
         return StudentResult(student, 0.0, max_points, "error", reason, seconds)
-    results_path = root / "autograded" / student / assignment / "results.json"
+    results_path = _results_path(root, assignment, student)
     results = json.loads(results_path.read_text())
     score = _gradebook_score(api, assignment, student)
-    results.update(status="graded", reason=results.get("kernel"),
-                   gradebook_score=score, seconds_total=seconds)
-    results_path.write_text(json.dumps(results, indent=1, sort_keys=True))
+    # Written last, with the fingerprint: a run killed before this point grades it again.
+    results.update(status="graded", reason=results.get("kernel"), restored=restored,
+                   gradebook_score=score, seconds_total=seconds, fingerprint=print_)
+    _write_json(results_path, results)
     return StudentResult(student, round(score if score is not None else results["score"], 4),
                          max_points, "graded", results.get("kernel"), seconds)
 
 
 def grade(root: Path, assignment: str, students: list[str] | None = None,
-          isolation: str = "none", progress=None) -> list[StudentResult]:
-    """Grade every submission of `assignment` (or just `students`)."""
+          isolation: str | None = None, progress=None, regrade: bool = False) -> list[StudentResult]:
+    """Grade every submission of `assignment` (or just `students`).
+
+    `isolation` is the level the kernels run under; by default the best this
+    machine gives (`sandbox.probe()`), "none" for plain kernels. A submission
+    an earlier run finished is kept when nothing it depends on changed (so a
+    killed batch resumes where it stopped), unless `regrade`.
+    """
+    if isolation is None:
+        isolation = sandbox.probe().level
     notebooks = source_notebooks(root, assignment)
     # nbgrader's gradebook code trips SQLAlchemy's autoflush warnings; they are not ours to fix.
     warnings.filterwarnings("ignore", module="nbgrader.api")
@@ -158,7 +235,10 @@ def grade(root: Path, assignment: str, students: list[str] | None = None,
     results = []
     for student in students:
         try:
-            result = grade_one(root, api, assignment, student, notebooks, max_points, isolation)
+            kept = None if regrade else kept_result(
+                root, api, assignment, student, fingerprint(root, assignment, student, isolation))
+            result = kept or grade_one(root, api, assignment, student, notebooks, max_points,
+                                       isolation)
         except Exception as exc:  # noqa: BLE001 - never lose the batch to one submission
             reason = f"internal grader error: {type(exc).__name__}: {exc}"
             _write_error_results(root, assignment, student, reason, max_points, isolation)

@@ -132,6 +132,19 @@ def test_stderr_and_huge_output_cost_nothing(graded):
         assert (results[student].status, results[student].score) == ("graded", results[student].max_score)
 
 
+def test_output_is_capped_per_cell_and_says_so(graded):
+    root, _ = graded
+    data = json.loads((root / "autograded" / "floods" / ASSIGNMENT / "results.json").read_text())
+    flood = next(c for c in data["cells"] if c["grade_id"] == "avg_pool")
+    assert flood.get("output_truncated") is True
+    assert not any(c.get("output_truncated") for c in data["cells"] if c is not flood)
+    nb = nbformat.read(str(root / "autograded" / "floods" / ASSIGNMENT / NOTEBOOK), as_version=4)
+    outputs = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "avg_pool").outputs
+    text = "".join(o.get("text", "") for o in outputs)
+    assert len(text) < 2.1 * 2**20
+    assert "[output truncated: over 2048 KiB per cell; the rest was dropped]" in text
+
+
 def test_a_dying_kernel_costs_only_the_cells_it_did_not_reach(graded):
     root, results = graded
     cell = _only_avg_pool_lost(root, "exits")
