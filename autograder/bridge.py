@@ -148,6 +148,21 @@ class LocalStudent:
             raise StudentError(f"{name} is not defined in your notebook")
         return loads(dumps(self._namespace[name]))
 
+    def model(self, name: str):
+        """The Keras model `name`, rebuilt from its config and weights as from a kernel."""
+        from autograder.models import model_payload, rebuild
+
+        target = self._namespace.get(name)
+        if target is None:
+            raise StudentError(f"{name} is not defined in your notebook")
+        if not (hasattr(target, "to_json") and hasattr(target, "get_weights")):
+            raise StudentError(f"{name} is not a Keras model (it is a {type(target).__name__})")
+        try:
+            payload = model_payload(target)
+        except Exception as exc:  # noqa: BLE001 - a model that cannot describe itself
+            raise StudentError(f"{name} could not be sent: {describe_exception(exc)}") from None
+        return rebuild(loads(dumps(payload)))
+
 
 # Kernel side: the codec above plus a dispatcher, exec'd into a private dict in the
 # student's kernel. It carries no check, no reference and no expected value.
@@ -177,6 +192,22 @@ def value(namespace, name):
         return reply({"status": "missing"})
     try:
         return reply({"status": "ok", "value": encode(namespace[name])})
+    except StudentError as exc:
+        return reply({"status": "unencodable", "message": str(exc)})
+
+def model(namespace, name):
+    if name not in namespace:
+        return reply({"status": "missing"})
+    target = namespace[name]
+    if not (hasattr(target, "to_json") and hasattr(target, "get_weights")):
+        return reply({"status": "not_model", "type": type(target).__name__})
+    try:
+        payload = {"config": target.to_json(),
+                   "weights": [np.asarray(w) for w in target.get_weights()]}
+    except Exception as exc:
+        return reply({"status": "error", "message": describe_exception(exc)})
+    try:
+        return reply({"status": "ok", "value": encode(payload)})
     except StudentError as exc:
         return reply({"status": "unencodable", "message": str(exc)})
 """
@@ -267,6 +298,10 @@ class KernelStudent:
             raise StudentError(f"{name} is not defined in your notebook")
         if status == "not_callable":
             raise StudentError(f"{name} is not a function (it is a {message.get('type')})")
+        if status == "not_model":
+            raise StudentError(f"{name} is not a Keras model (it is a {message.get('type')})")
+        if status == "error" and kind == "model":
+            raise StudentError(f"{name} could not be sent: {message.get('message')}")
         if status == "error":
             raise StudentError(f"{name}() raised {message.get('message')}")
         if status == "unencodable":
@@ -296,3 +331,12 @@ class KernelStudent:
             raise ValueError(f"not a variable name: {name!r}")
         code = f"__dlgrade__['value'](globals(), {name!r})"
         return self._result(self._request(code, name), name, "value")
+
+    def model(self, name: str):
+        """The Keras model `name`: config and weights cross, the grader rebuilds it."""
+        from autograder.models import rebuild
+
+        if not name.isidentifier():
+            raise ValueError(f"not a variable name: {name!r}")
+        code = f"__dlgrade__['model'](globals(), {name!r})"
+        return rebuild(self._result(self._request(code, f"the model {name}"), name, "model"))

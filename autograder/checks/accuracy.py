@@ -1,0 +1,63 @@
+"""Accuracy measured in the grader, on data the grader loaded, with the rebuilt model.
+
+Credit is linear between a floor (no credit) and a target (full credit), in
+`STEPS` equal steps so that it fits the runner's pass/fail checks: a model at
+or above the target passes every step, one halfway there passes half of them.
+Thresholds live per assignment and per data source (real data and the
+embedded fallback do not reach the same accuracy).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+STEPS = 4
+
+
+@dataclass(frozen=True)
+class Threshold:
+    floor: float   # at or below: no credit
+    target: float  # at or above: full credit
+
+    def __post_init__(self):
+        if not 0 <= self.floor < self.target <= 1:
+            raise ValueError(f"a threshold needs 0 <= floor < target <= 1, got {self}")
+
+    def credit(self, accuracy: float) -> float:
+        """0.0 at the floor, 1.0 at the target, linear between, in STEPS steps (rounded down)."""
+        if not np.isfinite(accuracy):
+            return 0.0
+        fraction = (accuracy - self.floor) / (self.target - self.floor)
+        return float(np.clip(np.floor(fraction * STEPS + 1e-9) / STEPS, 0.0, 1.0))
+
+    def step_reached(self, accuracy: float, step: int) -> bool:
+        """Whether check `step` (1..STEPS) passes: the runner's share of the credit."""
+        return self.credit(accuracy) >= step / STEPS
+
+    def level(self, step: int) -> float:
+        return self.floor + (self.target - self.floor) * step / STEPS
+
+
+def classification_accuracy(model, x: np.ndarray, y: np.ndarray, batch_size: int = 512) -> float:
+    """Fraction of `x` the model labels as `y` (integer labels, or one-hot rows)."""
+    predictions = np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+    if predictions.ndim != 2:
+        raise AssertionError(f"the model's output has shape {predictions.shape}; a classifier "
+                             "gives one row of scores per input")
+    labels = np.asarray(y)
+    if labels.ndim == 2:
+        labels = labels.argmax(axis=1)
+    if predictions.shape[1] == 1:  # a single sigmoid unit
+        guessed = (predictions[:, 0] > 0.5).astype(labels.dtype)
+    else:
+        guessed = predictions.argmax(axis=1)
+    return float(np.mean(guessed == labels.reshape(-1)))
+
+
+def assert_step(accuracy: float, threshold: Threshold, step: int, what: str = "accuracy") -> None:
+    """One of the STEPS checks of an accuracy question, with a message that says where it is."""
+    assert threshold.step_reached(accuracy, step), (
+        f"{what} {accuracy:.4f} on the grader's held-out data is below "
+        f"{threshold.level(step):.4f} (step {step} of {STEPS}: no credit at {threshold.floor:.4f} "
+        f"or below, full credit at {threshold.target:.4f})")

@@ -1,0 +1,165 @@
+"""A student's Keras model, rebuilt in the trusted process from what crossed the bridge.
+
+What crosses is the model's JSON config (`model.to_json()`, compile config
+included) and its weight arrays as `.npy`. The config is checked before Keras
+sees it: every serialized object must be a standard Keras class from an
+allowlist (no Lambda, no custom layers or functions, no `registered_name`
+tricks), sizes are capped, and only then is the model built and its weights set.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from autograder.bridge import StudentError
+
+MAX_CONFIG_BYTES = 2 * 2**20
+MAX_PARAMETERS = 20_000_000
+MAX_DEPTH = 64
+
+LAYERS = frozenset("""
+InputLayer Dense Flatten Dropout Activation ReLU LeakyReLU Softmax ELU PReLU
+Conv1D Conv2D Conv3D SeparableConv1D SeparableConv2D DepthwiseConv2D Conv1DTranspose
+Conv2DTranspose MaxPooling1D MaxPooling2D MaxPooling3D AveragePooling1D AveragePooling2D
+AveragePooling3D GlobalAveragePooling1D GlobalAveragePooling2D GlobalMaxPooling1D
+GlobalMaxPooling2D BatchNormalization LayerNormalization Reshape Permute RepeatVector
+Embedding LSTM GRU SimpleRNN Bidirectional TimeDistributed Masking Rescaling Normalization
+Resizing CenterCrop RandomFlip RandomRotation RandomZoom RandomTranslation RandomContrast
+RandomCrop Concatenate Add Subtract Average Multiply Maximum Minimum ZeroPadding1D
+ZeroPadding2D Cropping1D Cropping2D UpSampling1D UpSampling2D SpatialDropout1D
+SpatialDropout2D GaussianNoise GaussianDropout AlphaDropout Identity UnitNormalization
+""".split())
+MODELS = frozenset({"Sequential", "Functional", "Model", "DTypePolicy", "FloatDTypePolicy"})
+DATA_TAGS = frozenset({"__tuple__", "__keras_tensor__", "__numpy__", "__slice__", "__ellipsis__"})
+MODEL_MODULES = ("keras", "keras.models", "keras.src.models.functional",
+                 "keras.src.models.sequential", "keras.src.models.model")
+# Modules whose public names are all standard objects (looked up in Keras itself).
+KERAS_NAMESPACES = ("keras.initializers", "keras.regularizers", "keras.constraints",
+                    "keras.optimizers", "keras.optimizers.schedules", "keras.losses",
+                    "keras.metrics")
+
+
+@dataclass
+class StudentModel:
+    """The rebuilt model and what its compile config says."""
+
+    model: Any
+    optimizer: str | None = None
+    loss: str | None = None
+    metrics: list[str] = field(default_factory=list)
+    parameters: int = 0
+
+
+def _allowed(module: str | None, class_name: str) -> bool:
+    import keras
+
+    if class_name in DATA_TAGS:  # Keras's tags for plain data (never "__lambda__": code)
+        return module in (None, "builtins")
+    if module == "keras.layers":
+        return class_name in LAYERS
+    if module in MODEL_MODULES:
+        return class_name in MODELS
+    if module in KERAS_NAMESPACES:
+        namespace = keras
+        for part in module.split(".")[1:]:
+            namespace = getattr(namespace, part, None)
+        return (not class_name.startswith("_") and namespace is not None
+                and isinstance(getattr(namespace, class_name, None), type))
+    return False
+
+
+def validate_config(config: Any, path: str = "model", depth: int = 0) -> None:
+    """Refuse anything but standard Keras objects; the message names what and where."""
+    if depth > MAX_DEPTH:
+        raise StudentError(f"the model's config is nested too deeply (at {path})")
+    if isinstance(config, list):
+        for i, item in enumerate(config):
+            validate_config(item, f"{path}[{i}]", depth + 1)
+        return
+    if not isinstance(config, dict):
+        return
+    if "class_name" in config:
+        module, name = config.get("module"), config.get("class_name")
+        if not isinstance(name, str) or not _allowed(module, name):
+            where = f"{module}.{name}" if module else str(name)
+            if name in ("Lambda", "TFOpLambda"):
+                raise StudentError(f"the model uses a Lambda layer ({path}): the grader "
+                                   "rebuilds only standard Keras layers; use a built-in layer "
+                                   "or activation instead")
+            raise StudentError(f"the model uses {where} ({path}), which is not a standard "
+                               "Keras class the grader accepts (no custom layers, functions "
+                               "or objects)")
+        registered = config.get("registered_name")
+        if registered not in (None, name):
+            raise StudentError(f"the model's {name} at {path} is registered as {registered!r}: "
+                               "custom objects are not accepted")
+    for key, value in config.items():
+        validate_config(value, f"{path}.{key}" if "class_name" not in config else
+                        f"{path}/{config.get('class_name')}.{key}", depth + 1)
+
+
+def _name(entry: Any) -> str | None:
+    if entry is None:
+        return None
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, dict):
+        return entry.get("class_name") or entry.get("config", {}).get("name")
+    return str(entry)
+
+
+def rebuild(payload: Any) -> StudentModel:
+    """{"config": json text, "weights": [arrays]} from the bridge -> a built Keras model."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("config"), str) \
+            or not isinstance(payload.get("weights"), list):
+        raise StudentError("the model could not be read (expected its config and weights)")
+    text, weights = payload["config"], payload["weights"]
+    if len(text) > MAX_CONFIG_BYTES:
+        raise StudentError(f"the model's config is over {MAX_CONFIG_BYTES // 2**20} MiB")
+    if not all(isinstance(w, np.ndarray) and w.dtype.kind in "fiub" for w in weights):
+        raise StudentError("the model's weights are not all numeric arrays")
+    parameters = int(sum(w.size for w in weights))
+    if parameters > MAX_PARAMETERS:
+        raise StudentError(f"the model has {parameters:,} parameters, over the grader's limit "
+                           f"of {MAX_PARAMETERS:,}")
+    try:
+        config = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise StudentError("the model's config is not valid JSON") from None
+    if not isinstance(config, dict) or config.get("class_name") not in ("Sequential", "Functional", "Model"):
+        raise StudentError("the value is not a Keras model (expected a Sequential or functional model)")
+    validate_config(config)
+
+    import keras
+
+    compile_config = config.get("compile_config") or {}
+    try:
+        with keras.saving.custom_object_scope({}):
+            model = keras.saving.deserialize_keras_object(config, safe_mode=True)
+    except Exception as exc:  # noqa: BLE001 - whatever Keras refuses is the student's model
+        raise StudentError(f"the model could not be rebuilt: {type(exc).__name__}: "
+                           f"{str(exc).splitlines()[0][:300] if str(exc) else ''}") from None
+    expected = [tuple(w.shape) for w in model.weights]
+    got = [tuple(w.shape) for w in weights]
+    if expected != got:
+        raise StudentError(f"the model's weights do not fit its layers: expected shapes "
+                           f"{expected[:6]}{'...' if len(expected) > 6 else ''}, got "
+                           f"{got[:6]}{'...' if len(got) > 6 else ''}")
+    if weights:
+        model.set_weights(weights)
+    metrics = compile_config.get("metrics") or []
+    return StudentModel(
+        model=model,
+        optimizer=_name(compile_config.get("optimizer")),
+        loss=_name(compile_config.get("loss")),
+        metrics=[m for m in (_name(x) for x in (metrics if isinstance(metrics, list) else [metrics])) if m],
+        parameters=parameters,
+    )
+
+
+def model_payload(model) -> dict:
+    """The student-side half, for LocalStudent: what the kernel sends for a model."""
+    return {"config": model.to_json(), "weights": [np.asarray(w) for w in model.get_weights()]}

@@ -1,0 +1,68 @@
+"""The documented accuracy scale and the trusted accuracy measurement."""
+import os
+
+import numpy as np
+import pytest
+
+from autograder.checks.accuracy import STEPS, Threshold, assert_step, classification_accuracy
+
+SCALE = Threshold(floor=0.80, target=0.96)
+
+
+@pytest.mark.parametrize("accuracy, credit", [
+    (0.5, 0.0), (0.80, 0.0), (0.839, 0.0), (0.84, 0.25), (0.88, 0.5), (0.919, 0.5),
+    (0.92, 0.75), (0.96, 1.0), (0.999, 1.0), (float("nan"), 0.0),
+])
+def test_credit_is_linear_in_steps(accuracy, credit):
+    assert SCALE.credit(accuracy) == credit
+    passed = sum(SCALE.step_reached(accuracy, step) for step in range(1, STEPS + 1))
+    assert passed / STEPS == credit
+
+
+@pytest.mark.parametrize("floor, target", [(0.9, 0.8), (0.5, 0.5), (-0.1, 0.5), (0.5, 1.2)])
+def test_bad_thresholds_are_refused(floor, target):
+    with pytest.raises(ValueError, match="floor < target"):
+        Threshold(floor, target)
+
+
+def test_a_step_says_where_the_model_is():
+    with pytest.raises(AssertionError, match=r"accuracy 0.8500 on the grader's held-out data is "
+                                             r"below 0.8800 \(step 2 of 4: no credit at 0.8000"):
+        assert_step(0.85, SCALE, 2)
+    assert_step(0.85, SCALE, 1)
+
+
+class _Fixed:
+    def __init__(self, scores):
+        self.scores = np.asarray(scores, dtype=float)
+
+    def predict(self, x, batch_size=None, verbose=0):
+        return self.scores[: len(x)]
+
+
+def test_accuracy_from_scores_labels_and_one_hot():
+    scores = [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]]
+    x = np.zeros((4, 3))
+    assert classification_accuracy(_Fixed(scores), x, np.array([0, 1, 1, 1])) == 0.75
+    assert classification_accuracy(_Fixed(scores), x, np.eye(2)[[0, 1, 0, 1]]) == 1.0
+    assert classification_accuracy(_Fixed([[0.7], [0.2], [0.9]]), x[:3], np.array([1, 0, 0])) == 2 / 3
+    with pytest.raises(AssertionError, match="one row of scores per input"):
+        classification_accuracy(_Fixed([1.0, 2.0]), x[:2], np.array([0, 1]))
+
+
+@pytest.mark.slow
+def test_a_trained_model_is_measured_on_grader_data():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    keras = pytest.importorskip("keras")
+    from reference.data import digits_stand_in
+
+    (xt, yt), (xs, ys) = digits_stand_in()
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Rescaling(1 / 255),
+                              keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+    untrained = classification_accuracy(model, xs, ys)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(xt, yt, epochs=10, verbose=0)
+    trained = classification_accuracy(model, xs, ys)
+    assert untrained < 0.3 < 0.9 < trained
+    assert SCALE.credit(untrained) == 0.0

@@ -1,0 +1,156 @@
+"""Student models cross as config + weights and are rebuilt only from standard Keras classes."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+keras = pytest.importorskip("keras")
+
+from autograder import models  # noqa: E402
+from autograder.bridge import KernelStudent, LocalStudent, StudentError, loads, dumps  # noqa: E402
+
+
+def _mnist_ann(hidden=128):
+    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                              keras.layers.Dense(hidden, activation="relu"),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def test_a_model_is_rebuilt_with_its_weights_and_compile_config():
+    original = _mnist_ann()
+    rebuilt = LocalStudent({"model": original}).model("model")
+    x = np.random.default_rng(0).random((5, 28, 28)).astype("float32")
+    np.testing.assert_allclose(rebuilt.model.predict(x, verbose=0), original.predict(x, verbose=0),
+                               rtol=1e-6)
+    assert rebuilt.model is not original
+    assert (rebuilt.optimizer, rebuilt.loss, rebuilt.metrics) == ("Adam", "sparse_categorical_crossentropy",
+                                                                   ["accuracy"])
+    assert rebuilt.parameters == original.count_params() == 101_770
+
+
+def test_functional_models_and_wrapped_layers_cross():
+    inputs = keras.Input((12, 3))
+    x = keras.layers.Bidirectional(keras.layers.LSTM(4))(inputs)
+    outputs = keras.layers.Dense(1)(x)
+    model = keras.Model(inputs, outputs)
+    rebuilt = LocalStudent({"m": model}).model("m")
+    assert [type(layer).__name__ for layer in rebuilt.model.layers] == ["InputLayer", "Bidirectional", "Dense"]
+    assert rebuilt.loss is None  # not compiled
+
+
+def test_a_lambda_layer_is_refused_before_keras_sees_it():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(lambda t: t * 2),
+                              keras.layers.Dense(1)])
+    with pytest.raises(StudentError, match="the model uses a Lambda layer"):
+        LocalStudent({"m": model}).model("m")
+
+
+def test_a_custom_layer_is_refused():
+    @keras.saving.register_keras_serializable(package="student")
+    class Sneaky(keras.layers.Layer):
+        def call(self, x):
+            return x
+
+    model = keras.Sequential([keras.Input((4,)), Sneaky(), keras.layers.Dense(1)])
+    with pytest.raises(StudentError, match="not a standard Keras class"):
+        LocalStudent({"m": model}).model("m")
+
+
+def _payload(model):
+    return loads(dumps(models.model_payload(model)))
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda c: c["config"]["layers"][1].update(module="os", class_name="system"), "os.system"),
+    (lambda c: c["config"]["layers"][1].update(registered_name="student>Dense"), "registered as"),
+    (lambda c: c["config"]["layers"][1]["config"].update(
+        activation={"module": "builtins", "class_name": "function", "config": "evil",
+                    "registered_name": "function"}), "builtins.function"),
+    (lambda c: c["config"]["layers"][1]["config"].update(
+        kernel_initializer={"module": "keras.initializers", "class_name": "__class__",
+                            "config": {}}), "keras.initializers.__class__"),
+    (lambda c: c["config"]["layers"][1]["config"].update(
+        activation={"class_name": "__lambda__", "config": {"code": "x"}}), "__lambda__"),
+    (lambda c: c.update(class_name="Dense"), "not a Keras model"),
+])
+def test_an_edited_config_is_refused_with_where(edit, message):
+    payload = _payload(_mnist_ann(8))
+    config = json.loads(payload["config"])
+    edit(config)
+    payload["config"] = json.dumps(config)
+    with pytest.raises(StudentError, match=message):
+        models.rebuild(payload)
+
+
+def test_weights_that_do_not_fit_are_named():
+    payload = _payload(_mnist_ann(8))
+    payload["weights"][0] = np.zeros((3, 3), dtype="float32")
+    with pytest.raises(StudentError, match=r"weights do not fit its layers: expected shapes \[\(784, 8\)"):
+        models.rebuild(payload)
+
+
+def test_size_caps(monkeypatch):
+    payload = _payload(_mnist_ann(8))
+    monkeypatch.setattr(models, "MAX_PARAMETERS", 1000)
+    with pytest.raises(StudentError, match="6,370 parameters, over the grader's limit of 1,000"):
+        models.rebuild(payload)
+    monkeypatch.setattr(models, "MAX_CONFIG_BYTES", 100)
+    with pytest.raises(StudentError, match="config is over"):
+        models.rebuild(_payload(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])))
+
+
+@pytest.mark.parametrize("payload", [None, {"config": 3, "weights": []}, {"config": "{", "weights": []},
+                                     {"config": "[]", "weights": []},
+                                     {"config": "{}", "weights": [np.array(["a"])]}])
+def test_garbage_is_a_student_error(payload):
+    with pytest.raises(StudentError):
+        models.rebuild(payload)
+
+
+def test_not_a_model_and_missing():
+    student = LocalStudent({"m": [1, 2]})
+    with pytest.raises(StudentError, match="m is not a Keras model"):
+        student.model("m")
+    with pytest.raises(StudentError, match="is not defined in your notebook"):
+        student.model("model")
+
+
+@pytest.mark.slow
+def test_a_model_crosses_from_a_real_kernel():
+    from jupyter_client.manager import start_new_kernel
+
+    km, client = start_new_kernel(kernel_name="python3", env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    try:
+        def run(code, timeout):
+            outputs = []
+
+            def hook(msg):
+                if msg["msg_type"] in ("display_data", "execute_result"):
+                    outputs.append({"output_type": msg["msg_type"], "data": msg["content"]["data"]})
+                elif msg["msg_type"] == "error":
+                    outputs.append({"output_type": "error", "ename": msg["content"]["ename"],
+                                    "evalue": msg["content"]["evalue"]})
+
+            client.execute_interactive(code, timeout=max(timeout, 60), output_hook=hook)
+            return outputs
+
+        run("import keras\nmodel = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),"
+            " keras.layers.Dense(128, activation='relu'), keras.layers.Dense(10, activation='softmax')])\n"
+            "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+            "bad = keras.Sequential([keras.Input((2,)), keras.layers.Lambda(lambda t: t)])\n"
+            "number = 3", 60)
+        student = KernelStudent(run, call_timeout=60)
+        student.install()
+        rebuilt = student.model("model")
+        assert rebuilt.parameters == 101_770 and rebuilt.loss == "sparse_categorical_crossentropy"
+        with pytest.raises(StudentError, match="Lambda"):
+            student.model("bad")
+        with pytest.raises(StudentError, match="number is not a Keras model"):
+            student.model("number")
+    finally:
+        client.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -1,0 +1,76 @@
+"""Dataset loading: Keras's cache through Keras's own loader, DLGRADE_DATA, a loud fallback."""
+import os
+import warnings
+
+import numpy as np
+import pytest
+
+from reference import data
+
+
+@pytest.fixture
+def homes(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.delenv("DLGRADE_DATA", raising=False)
+    return tmp_path
+
+
+def test_fashion_mnist_from_the_keras_cache_goes_through_keras_loader(homes):
+    train, test = data.fashion_stand_in(200, 50, seed=1)
+    data.write_idx_dir(homes / "keras" / "datasets" / "fashion-mnist", train, test)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", data.FallbackDataWarning)
+        ds = data.load("fashion_mnist")
+    assert ds.source.startswith("Keras (") and not ds.embedded
+    np.testing.assert_array_equal(ds.x_train, train[0])
+    np.testing.assert_array_equal(ds.y_test, test[1])
+    assert ds.x_train.dtype == np.uint8 and ds.x_train.shape == (200, 28, 28)
+
+
+def test_an_instructor_copy_in_dlgrade_data(homes, monkeypatch):
+    train, test = data.digits_stand_in()
+    data.write_npz(homes / "instructor" / "mnist.npz", train, test)
+    monkeypatch.setenv("DLGRADE_DATA", os.pathsep.join([str(homes / "nothing"), str(homes / "instructor")]))
+    ds = data.load("mnist")
+    assert ds.source == f"DLGRADE_DATA ({homes / 'instructor'})"
+    np.testing.assert_array_equal(ds.x_test, test[0])
+
+
+def test_the_fallback_is_real_digits_and_says_so(homes):
+    with pytest.warns(data.FallbackDataWarning, match="EMBEDDED FALLBACK for mnist: scikit-learn"):
+        ds = data.load("mnist")
+    assert ds.embedded and "not in the Keras cache" in ds.source
+    assert ds.x_train.shape[1:] == (28, 28) and ds.x_train.dtype == np.uint8
+    assert len(ds.x_train) + len(ds.x_test) == 1797
+    assert ds.x_train.max() == 255 and ds.x_train[:, :2].max() == 0  # MNIST's empty border
+    assert sorted(np.unique(ds.y_train)) == list(range(10))
+
+
+def test_the_fashion_fallback_round_trips_its_own_format(tmp_path):
+    train, test = data.fashion_stand_in(100, 20)
+    data.write_idx_dir(tmp_path, train, test)
+    (xt, yt), (xs, ys) = data.read_idx_dir(tmp_path)
+    np.testing.assert_array_equal(xt, train[0])
+    np.testing.assert_array_equal(ys, test[1])
+    assert sorted(np.unique(yt)) == list(range(10))
+
+
+def test_an_offline_download_fails_fast_with_the_reason(homes, monkeypatch):
+    import socket
+
+    seen = {}
+
+    def offline():
+        seen["timeout"] = socket.getdefaulttimeout()
+        raise OSError("Network is unreachable")
+
+    monkeypatch.setitem(data.DATASETS, "mnist", (offline, *data.DATASETS["mnist"][1:]))
+    with pytest.warns(data.FallbackDataWarning, match=r"download failed \(OSError: Network is unreachable\)"):
+        ds = data.load("mnist", download=True, timeout=5)
+    assert seen["timeout"] == 5 and socket.getdefaulttimeout() is None
+    assert ds.embedded
+
+
+def test_unknown_dataset():
+    with pytest.raises(ValueError, match="unknown dataset 'cifar100'"):
+        data.load("cifar100")
