@@ -118,9 +118,12 @@ class LocalStudent:
     the check's arrays; results are re-read the same way a kernel's would be.
     """
 
-    def __init__(self, namespace: dict[str, Any], label: str = "student"):
+    def __init__(self, namespace: dict[str, Any], label: str = "student",
+                 context: dict[str, Any] | None = None):
         self._namespace = namespace
         self._label = label
+        # What the executor knows that checks may use: cell_seconds, course_root, assignment.
+        self.context: dict[str, Any] = context or {}
 
     def __repr__(self) -> str:  # Hypothesis prints fixtures in falsifying examples
         return self._label
@@ -245,6 +248,7 @@ class KernelStudent:
         self._run = run
         self._call_timeout = call_timeout
         self._label = label
+        self.context: dict[str, Any] = {}  # set by the executor: cell_seconds, course_root, ...
         self.dead_reason: str | None = None
         # A function that once ran past the call timeout is not called again by
         # these checks: each retry (Hypothesis shrinks failures) would cost the

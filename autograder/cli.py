@@ -11,6 +11,7 @@ import sys
 COMMAND_MODULES = (
     "autograder.commands.release",
     "autograder.commands.grade",
+    "autograder.commands.calibrate",
     "autograder.commands.shapes",
     "autograder.commands.demo",
     "autograder.commands.export",

@@ -88,6 +88,7 @@ class TrustedExecute(Execute):
         self._cell_bytes: dict[int, int] = {}
         self._notebook_bytes = 0
         self._truncated: set[int] = set()
+        self._budgets: list[dict] = []
         started = time.monotonic()
         try:
             nb, resources = super().preprocess(nb, resources, km=km)
@@ -205,15 +206,26 @@ class TrustedExecute(Execute):
         reason = self._dead or self._kernel_error
         if not reason:
             student = KernelStudent(self._run_in_kernel, call_timeout=self.call_timeout)
+            student.context = self._check_context()
             try:
                 student.install()
                 outcomes = run_checks(self._assignment, student, grade_id=grade_id)
             except StudentError as exc:
                 reason = str(exc)
+            self._budgets += student.context.get("budgets", [])
             if not outcomes and not reason:
                 reason = f"no hidden checks are defined for {grade_id} (tell the instructor)"
         self._finish_test_cell(cell, index, grade_id, points, outcomes, reason,
                                time.monotonic() - start)
+
+    def _check_context(self) -> dict:
+        """What checks may know besides the bridge: the wall time of each cell that ran
+        cleanly (measured here, outside the kernel), where the course is, which assignment."""
+        root = Path(self.results_root).parent if self.results_root else None
+        return {"assignment": self._assignment, "course_root": root,
+                "cell_seconds": {c["grade_id"]: c["seconds"] for c in self._cells
+                                 if c.get("grade_id") and c["status"] == "ok"},
+                "budgets": []}
 
     def _finish_test_cell(self, cell, index, grade_id, points, outcomes, reason, seconds):
         fraction = score_groups(outcomes).get(grade_id, 0.0) if outcomes else 0.0
@@ -248,6 +260,7 @@ class TrustedExecute(Execute):
             "max_score": round(sum(c["points"] for c in tests), 4),
             "kernel": self._dead or self._kernel_error,
             "seconds": round(seconds, 3),
+            "budgets": self._budgets,
             "cells": sorted(self._cells, key=lambda c: c["index"]),
         }
         path = Path(self.results_root) / self._student_id / self._assignment / "results.json"

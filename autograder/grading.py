@@ -131,8 +131,10 @@ def fingerprint(root: Path, assignment: str, student: str, isolation: str) -> st
     inputs = [p for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()]
     inputs += sorted((root / "source" / assignment).glob("*.ipynb"))
     inputs += [root / course.CONFIG_FILE]
-    checks = check_module_path(assignment)
-    inputs += sorted(checks.parent.glob("*.py")) if checks.is_file() else []
+    try:
+        inputs += sorted(check_module_path(assignment).parent.glob("*.py"))
+    except ValueError:  # no checks yet: grading says so per test cell
+        pass
     for path in inputs:
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path.name).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -1,0 +1,43 @@
+"""`dlgrade calibrate ASSIGNMENT`: time the reference solution's training cell on this device."""
+from __future__ import annotations
+
+import importlib
+import sys
+
+from autograder import course, grading, timing
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "calibrate", help="time the reference solution's training cell on this device")
+    parser.add_argument("assignment")
+    parser.add_argument("--cell", help="grade_id of the training cell (default: the checks' "
+                                       "TRAINING_CELL)")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs after one warm-up (median)")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per cell")
+    parser.set_defaults(func=run)
+
+
+def training_cell(assignment: str) -> str | None:
+    """The TRAINING_CELL the assignment's checks declare, if any."""
+    module = f"autograder.checks.{assignment.replace('-', '_')}"
+    try:
+        return getattr(importlib.import_module(module), "TRAINING_CELL", None)
+    except ModuleNotFoundError:
+        return None
+
+
+def run(args) -> int:
+    root = course.find_root()
+    grading.source_notebooks(root, args.assignment)  # a clear error for an unknown assignment
+    cell = args.cell or training_cell(args.assignment)
+    if not cell:
+        raise ValueError(f"{args.assignment} declares no TRAINING_CELL: name it with --cell GRADE_ID")
+    print(f"calibrating {args.assignment}: cell {cell}, 1 warm-up + {args.runs} runs on "
+          f"{timing.device_id()}", file=sys.stderr, flush=True)
+    result = timing.calibrate(root, args.assignment, cell, runs=args.runs, timeout=args.timeout,
+                              progress=lambda line: print("  " + line, file=sys.stderr, flush=True))
+    kind = "GPU-timed" if result.gpu_timed else "CPU-timed (no GPU: compare only on this machine)"
+    print(f"{args.assignment}/{cell}: median {result.seconds:.3f} s of {result.runs} ({kind}); "
+          f"saved {timing.calibration_path(root, args.assignment, timing.device_id(result.device))}")
+    return 0

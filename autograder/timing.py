@@ -1,0 +1,196 @@
+"""Training-time budgets, calibrated against the reference solution on this device.
+
+`calibrate()` runs the instructor's notebook (the reference solution) in the same
+kind of kernel students get: one untimed warm-up run, then the median of several
+timed runs of the training cell (MLPerf-style), each in a fresh kernel, with the
+device and library versions recorded. The result is stored per device under
+`calibration/<assignment>/<device id>.json`. A student's training cell, timed by
+the executor from outside the kernel, passes when it took at most k x the
+reference time. Without a calibration for this device the check fails and says
+so: never a silent pass.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+
+CALIBRATION_DIR = "calibration"
+DEFAULT_FACTOR = 3.0
+
+
+def _version(*names: str) -> str | None:
+    for name in names:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _gpus() -> list[str]:
+    if not shutil.which("nvidia-smi"):
+        return []
+    try:
+        done = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+                              capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return [line.strip() for line in done.stdout.splitlines() if line.strip()] if done.returncode == 0 else []
+
+
+def device() -> dict:
+    """What the timings were taken on."""
+    gpus = _gpus()
+    return {"kind": "gpu" if gpus else "cpu", "gpus": gpus, "cpu": _cpu_model(),
+            "cores": os.cpu_count(), "python": platform.python_version(),
+            "tensorflow": _version("tensorflow", "tensorflow-cpu"), "keras": _version("keras"),
+            "numpy": _version("numpy")}
+
+
+def device_id(info: dict | None = None) -> str:
+    """A stable name for the hardware (not the library versions): cpu-1a2b3c4d."""
+    info = info or device()
+    key = json.dumps([info["kind"], info["gpus"], info["cpu"], info["cores"]])
+    return f"{info['kind']}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+
+
+@dataclass
+class Calibration:
+    assignment: str
+    cell: str
+    seconds: float            # median of the timed runs
+    runs: list[float]
+    warmup: float
+    device: dict
+    created: str
+
+    @property
+    def gpu_timed(self) -> bool:
+        return self.device.get("kind") == "gpu"
+
+
+def calibration_path(root: Path, assignment: str, device_name: str | None = None) -> Path:
+    return Path(root) / CALIBRATION_DIR / assignment / f"{device_name or device_id()}.json"
+
+
+def load(root: Path, assignment: str, device_name: str | None = None) -> Calibration | None:
+    path = calibration_path(root, assignment, device_name)
+    try:
+        return Calibration(**json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _is_test_cell(cell) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float) -> float:
+    """Run the notebook's code cells (test cells skipped) in a fresh kernel; seconds of one cell."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    if not any(c.metadata.get("nbgrader", {}).get("grade_id") == cell_id for c in nb.cells):
+        raise ValueError(f"{notebook.name} has no cell with grade_id {cell_id!r}")
+    with tempfile.TemporaryDirectory(prefix="dlgrade-calibrate-") as work:
+        for path in notebook.parent.iterdir():  # the assignment's data files, as students get them
+            if path.is_file() and path.suffix != ".ipynb":
+                shutil.copy(path, work)
+        client = NotebookClient(nb, timeout=int(timeout), kernel_name="python3",
+                                kernel_manager_class=kernel_manager_class,
+                                resources={"metadata": {"path": work}},
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        seconds = None
+        with client.setup_kernel():
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code" or _is_test_cell(cell):
+                    continue
+                start = time.perf_counter()
+                client.execute_cell(cell, index)
+                elapsed = time.perf_counter() - start
+                errors = [o for o in cell.outputs if o.output_type == "error"]
+                if errors:
+                    raise RuntimeError(f"the reference notebook failed in cell {index + 1}: "
+                                       f"{errors[0].ename}: {errors[0].evalue}")
+                if cell.metadata.get("nbgrader", {}).get("grade_id") == cell_id:
+                    seconds = elapsed
+        return seconds
+
+
+def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: float = 3600,
+              kernel_manager_class=None, progress=None) -> Calibration:
+    """Warm up once, time `runs` fresh runs, store the median for this device."""
+    from autograder import sandbox
+
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    notebooks = sorted((Path(root) / "source" / assignment).glob("*.ipynb"))
+    if not notebooks:
+        raise ValueError(f"no notebook in source/{assignment}")
+    if kernel_manager_class is None:  # the same kind of kernel the students get
+        kernel_manager_class = (sandbox.SandboxKernelManager if sandbox.probe().level != "none"
+                                else sandbox.QuietKernelManager)
+    notebook = next((nb for nb in notebooks if _has_cell(nb, cell)), notebooks[0])
+    warmup = time_cell(notebook, cell, kernel_manager_class, timeout)
+    if progress:
+        progress(f"warm-up: {warmup:.3f} s (not counted)")
+    timed = []
+    for i in range(runs):
+        timed.append(time_cell(notebook, cell, kernel_manager_class, timeout))
+        if progress:
+            progress(f"run {i + 1}/{runs}: {timed[-1]:.3f} s")
+    info = device()
+    result = Calibration(assignment=assignment, cell=cell, seconds=round(statistics.median(timed), 4),
+                         runs=[round(t, 4) for t in timed], warmup=round(warmup, 4), device=info,
+                         created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    path = calibration_path(root, assignment, device_id(info))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(asdict(result), indent=1, sort_keys=True) + "\n")
+    return result
+
+
+def _has_cell(notebook: Path, cell: str) -> bool:
+    nb = nbformat.read(str(notebook), as_version=4)
+    return any(c.metadata.get("nbgrader", {}).get("grade_id") == cell for c in nb.cells)
+
+
+def budget_failure(student_seconds: float | None, calibration: Calibration | None,
+                   factor: float = DEFAULT_FACTOR, assignment: str = "") -> str | None:
+    """Why the training cell is over budget (or cannot be judged); None when within it."""
+    if calibration is None:
+        return (f"uncalibrated: there is no reference timing for {assignment or 'this assignment'} "
+                f"on this device ({device_id()}); the instructor runs `dlgrade calibrate "
+                f"{assignment or 'ASSIGNMENT'}` first")
+    if student_seconds is None:
+        return f"the training cell {calibration.cell} did not run, so it could not be timed"
+    limit = factor * calibration.seconds
+    kind = "GPU-timed" if calibration.gpu_timed else "CPU-timed"
+    if student_seconds > limit:
+        return (f"the training cell {calibration.cell} took {student_seconds:.2f} s, over the "
+                f"budget of {factor:g} x the reference solution's {calibration.seconds:.2f} s = "
+                f"{limit:.2f} s ({kind} on {device_id(calibration.device)})")
+    return None

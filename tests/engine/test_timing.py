@@ -1,0 +1,110 @@
+"""Calibration against the reference solution, and the budget check built on it."""
+import json
+import time
+
+import nbformat
+import pytest
+
+from autograder import cli, timing
+from autograder.bridge import LocalStudent
+from autograder.checks.budget import assert_within_budget
+
+CONFIG = "c = get_config()\nc.CourseDirectory.course_id = 'timed'\n"
+
+
+def _cell(source, grade_id, solution=False, grade=False):
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade_id": grade_id, "solution": solution, "grade": grade,
+                                 "locked": not solution, "schema_version": 3,
+                                 **({"points": 1} if grade else {})}
+    return cell
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    (tmp_path / "nbgrader_config.py").write_text(CONFIG)
+    folder = tmp_path / "source" / "timed"
+    folder.mkdir(parents=True)
+    (folder / "data.txt").write_text("0.25")
+    nb = nbformat.v4.new_notebook(cells=[
+        _cell("import time\npause = float(open('data.txt').read())", "setup"),
+        _cell("time.sleep(pause)\nmodel = 'trained'", "train", solution=True),
+        _cell("raise AssertionError('a test cell is never run by calibration')", "test_train",
+              grade=True),
+    ])
+    nbformat.write(nb, str(folder / "timed.ipynb"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_calibrate_times_the_training_cell_and_stores_it_per_device(course, capsys):
+    assert cli.main(["calibrate", "timed", "--cell", "train", "--runs", "2"]) == 0
+    out, err = capsys.readouterr()
+    assert "1 warm-up + 2 runs" in err and "warm-up:" in err and "run 2/2:" in err
+    path = course / "calibration" / "timed" / f"{timing.device_id()}.json"
+    assert f"saved {path}" in out
+    saved = json.loads(path.read_text())
+    assert saved["cell"] == "train" and len(saved["runs"]) == 2
+    assert 0.24 <= saved["seconds"] <= 2.0  # the cell sleeps 0.25 s (data file copied along)
+    assert saved["device"]["kind"] in ("cpu", "gpu") and saved["device"]["numpy"]
+    loaded = timing.load(course, "timed")
+    assert loaded.seconds == saved["seconds"] and loaded.gpu_timed == (saved["device"]["kind"] == "gpu")
+
+
+def test_calibrate_needs_a_cell_that_exists(course, capsys):
+    assert cli.main(["calibrate", "timed"]) == 2
+    assert "declares no TRAINING_CELL" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="no cell with grade_id 'fit'"):
+        timing.time_cell(course / "source" / "timed" / "timed.ipynb", "fit", None, 10)
+    assert cli.main(["calibrate", "nothing", "--cell", "train"]) == 2
+
+
+def _calibration(seconds=2.0, kind="cpu"):
+    info = dict(timing.device(), kind=kind, gpus=["NVIDIA H100"] if kind == "gpu" else [])
+    return timing.Calibration("timed", "train", seconds, [seconds], seconds, info, "now")
+
+
+def test_budget_verdicts():
+    assert timing.budget_failure(5.9, _calibration(2.0), 3) is None
+    over = timing.budget_failure(6.5, _calibration(2.0), 3)
+    assert over.startswith("the training cell train took 6.50 s, over the budget of 3 x the "
+                           "reference solution's 2.00 s = 6.00 s (CPU-timed on cpu-")
+    assert "(GPU-timed on gpu-" in timing.budget_failure(7, _calibration(2.0, "gpu"), 3)
+    assert timing.budget_failure(None, _calibration(), 3) == (
+        "the training cell train did not run, so it could not be timed")
+    uncalibrated = timing.budget_failure(1.0, None, 3, "mnist-ann")
+    assert uncalibrated.startswith("uncalibrated: there is no reference timing for mnist-ann")
+    assert "dlgrade calibrate mnist-ann" in uncalibrated
+
+
+def test_the_budget_check_reads_the_executor_timings(course):
+    path = timing.calibration_path(course, "timed")
+    path.parent.mkdir(parents=True)
+    calibration = _calibration(1.0)
+    path.write_text(json.dumps(calibration.__dict__))
+    fast = LocalStudent({}, context={"course_root": course, "assignment": "timed",
+                                     "cell_seconds": {"train": 2.5}})
+    assert_within_budget(fast, "train", factor=3)
+    assert fast.context["budgets"] == [{
+        "cell": "train", "seconds": 2.5, "factor": 3, "reference_seconds": 1.0,
+        "device": timing.device_id(calibration.device), "gpu_timed": False, "passed": True,
+        "reason": None}]
+    slow = LocalStudent({}, context={"course_root": course, "assignment": "timed",
+                                     "cell_seconds": {"train": 3.5}})
+    with pytest.raises(AssertionError, match="took 3.50 s, over the budget of 3 x"):
+        assert_within_budget(slow, "train", factor=3)
+    skipped = LocalStudent({}, context={"course_root": course, "assignment": "timed", "cell_seconds": {}})
+    with pytest.raises(AssertionError, match="did not run"):
+        assert_within_budget(skipped, "train")
+    elsewhere = LocalStudent({}, context={"course_root": course / "other", "assignment": "timed",
+                                          "cell_seconds": {"train": 0.1}})
+    with pytest.raises(AssertionError, match="uncalibrated"):
+        assert_within_budget(elsewhere, "train")  # never a silent pass
+
+
+def test_device_ids_name_the_hardware_not_the_versions():
+    info = timing.device()
+    assert timing.device_id(info) == timing.device_id(dict(info, numpy="0.0", tensorflow=None))
+    assert timing.device_id(info) != timing.device_id(dict(info, cores=(info["cores"] or 1) + 1))
+    assert timing.device_id(info).startswith(info["kind"] + "-")
