@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reference.assignments import cnn_shapes, conv_pooling  # noqa: E402
+from reference.assignments import ann_basics, cnn_shapes, conv_pooling  # noqa: E402
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -557,7 +557,271 @@ def cnn_shapes_notebook() -> nbformat.NotebookNode:
     ])
 
 
-BUILDERS = {"conv-pooling": conv_pooling_notebook, "cnn-shapes": cnn_shapes_notebook}
+# --------------------------------------------------------------------------- ann-basics
+
+ANN_POINTS = {"test_activations": 4, "test_neuron": 2, "test_softmax": 2, "test_losses": 4,
+              "test_metrics": 2, "test_gradient_step": 6}
+
+
+def ann_basics_notebook() -> nbformat.NotebookNode:
+    m, p = ann_basics, ANN_POINTS
+    return notebook([
+        markdown("intro", f"""
+            # The building blocks of a neural network, from scratch
+
+            Keras hides what a `Dense` layer, an activation, a loss or a metric computes. Here you
+            write them yourself, with nothing but numpy: the activations of the course and their
+            derivatives, one neuron, softmax, the four losses, accuracy and the confusion matrix,
+            and finally one step of gradient descent of a small network, backpropagation included.
+
+            **How this notebook is graded.** Write your code in the cells marked
+            `# YOUR CODE HERE` (delete the `raise NotImplementedError()` line). Do not rename the
+            functions or change their parameters. After each part comes a test cell: the asserts
+            in it are worked examples; run it to check your work. When you submit, the grader also
+            runs *hidden checks* (named in the last line of each test cell) on many small random
+            inputs, compares your results with a trusted implementation, and tells you the
+            smallest input where yours differs. Partial credit is given per check.
+
+            | Part | Functions | Points |
+            |---|---|---|
+            | 1 | `sigmoid`, `tanh`, `relu`, `leaky_relu` and their `*_derivative` | {p['test_activations']} |
+            | 2 | `neuron` | {p['test_neuron']} |
+            | 3 | `softmax` | {p['test_softmax']} |
+            | 4 | `binary_crossentropy`, `categorical_crossentropy`, `mse`, `mae` | {p['test_losses']} |
+            | 5 | `accuracy`, `confusion_matrix` | {p['test_metrics']} |
+            | 6 | `gradient_step` | {p['test_gradient_step']} |
+            | | **Total** | **{sum(p.values())}** |
+
+            Use numpy only (no TensorFlow, no scikit-learn). Every function takes numbers, lists or
+            numpy arrays and returns floats (or numpy arrays of floats).
+            """),
+        code("setup", """
+            import numpy as np
+            """),
+        code("examples", """
+            # Example data used in the explanations and the public checks below.
+            NEURON_X = np.array([2.0, -1.0, 3.0])     # one example with 3 inputs
+            NEURON_W = np.array([0.5, 1.0, -0.5])     # the neuron's weights
+            NEURON_B = 1.0                            # and its bias
+            HDB_PRICES = np.array([232000.0, 250000.0])  # two resale prices from the HDB data set
+            # XOR through a 2-2-1 network: 4 examples, 2 inputs, 2 hidden units, 1 output.
+            XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+            XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+            XOR_WEIGHTS = [np.array([[0.5, -0.5], [0.25, 1.0]]), np.array([[1.0], [-1.0]])]
+            XOR_BIASES = [np.array([0.0, 0.5]), np.array([0.25])]
+            """),
+        markdown("explain_activations", r"""
+            ## 1. Activations and their derivatives
+
+            An activation $g$ is applied to every value $z$ separately:
+
+            | name | $g(z)$ | $g'(z)$ |
+            |---|---|---|
+            | sigmoid | $\dfrac{1}{1 + e^{-z}}$ | $g(1 - g)$ |
+            | tanh | $\dfrac{e^z - e^{-z}}{e^z + e^{-z}}$ | $1 - g^2$ |
+            | ReLU | $\max(z, 0)$ | 1 if $z > 0$, else 0 |
+            | Leaky ReLU | $z$ if $z > 0$, else $\alpha z$ | 1 if $z > 0$, else $\alpha$ |
+
+            The course's slides use $\alpha = 0.01$ for Leaky ReLU: make it the default. (Keras's
+            `LeakyReLU` layer and `tf.nn.leaky_relu` have other defaults.)
+
+            Every derivative function takes $z$, the activation's **input**, as TensorFlow's
+            gradients do: `sigmoid_derivative(z)` computes $g = $ `sigmoid(z)` and returns
+            $g(1 - g)$. At $z = 0$ exactly, the derivative of ReLU is 0 and that of Leaky ReLU is
+            $\alpha$ (TensorFlow's convention).
+
+            Mind very large inputs: `np.exp(1000)` is `inf`, and `inf / inf` is NaN. Your
+            functions must give `sigmoid(-1000) == 0`, `sigmoid(1000) == 1` and `tanh(1000) == 1`.
+            For the sigmoid, compute with $e^{-|z|}$, which never overflows: for $z < 0$,
+            $g(z) = e^{z} / (1 + e^{z})$. Return floats, never booleans (`(z > 0).astype(float)`).
+            """),
+        solution(m, "sigmoid"),
+        solution(m, "sigmoid_derivative"),
+        solution(m, "tanh"),
+        solution(m, "tanh_derivative"),
+        solution(m, "relu"),
+        solution(m, "relu_derivative"),
+        solution(m, "leaky_relu"),
+        solution(m, "leaky_relu_derivative"),
+        tests("test_activations", p["test_activations"], """
+            # Public checks. Run this cell to check your work.
+            assert sigmoid(0) == 0.5 and sigmoid_derivative(0) == 0.25
+            assert np.isclose(sigmoid(2), 0.8807971) and np.isclose(sigmoid(-2), 0.1192029)
+            assert np.allclose(sigmoid([-1000, 1000]), [0, 1]), "no NaN for large |z|"
+            assert np.isclose(sigmoid_derivative(2), 0.1049936), "g(1 - g) with g = sigmoid(2)"
+            assert tanh(0) == 0 and tanh_derivative(0) == 1
+            assert np.isclose(tanh_derivative(1), 0.4199743), "1 - g^2 with g = tanh(1)"
+            assert np.allclose(tanh([-1000, 1000]), [-1, 1]), "no NaN for large |z|"
+            assert np.array_equal(relu([-2, 0, 3]), [0, 0, 3])
+            assert np.array_equal(relu_derivative([-2, 0, 3]), [0, 0, 1]), "the slope at 0 is 0"
+            assert np.allclose(leaky_relu([-2, 0, 3]), [-0.02, 0, 3]), "the course's alpha is 0.01"
+            assert np.allclose(leaky_relu([-2, 0, 3], 0.2), [-0.4, 0, 3])
+            assert np.allclose(leaky_relu_derivative([-2, 0, 3]), [0.01, 0.01, 1]), "the slope at 0 is alpha"
+            assert relu(np.zeros((2, 3))).shape == (2, 3), "elementwise: the shape is kept"
+            """),
+        markdown("explain_neuron", r"""
+            ## 2. One neuron
+
+            A neuron multiplies each input $x_i$ by its weight $w_i$, adds them up, adds its bias
+            $b$, and passes the result through its activation: $a = g(\sum_i x_i w_i + b) =
+            g(x \cdot w + b)$. The example neuron above has
+            $z = 2 \cdot 0.5 + (-1) \cdot 1 + 3 \cdot (-0.5) + 1 = -0.5$, so with the sigmoid it
+            outputs $g(-0.5) \approx 0.3775$.
+
+            `np.dot(x, w)` also works for a batch: with `x` of shape (N, n) it gives the N weighted
+            sums at once. Write `neuron(x, w, b, activation="sigmoid")` with your functions of
+            part 1.
+            """),
+        solution(m, "neuron"),
+        tests("test_neuron", p["test_neuron"], """
+            # Public checks. Run this cell to check your work.
+            assert np.isclose(neuron(NEURON_X, NEURON_W, NEURON_B), 0.3775407), "sigmoid(-0.5)"
+            assert np.isclose(neuron(NEURON_X, NEURON_W, NEURON_B, "tanh"), -0.4621172)
+            assert neuron(NEURON_X, NEURON_W, NEURON_B, "relu") == 0
+            assert np.isclose(neuron(NEURON_X, NEURON_W, NEURON_B, "leaky_relu"), -0.005)
+            assert np.isclose(neuron(NEURON_X, NEURON_W, 0.0), 0.1824255), "without the bias, z = -1.5"
+            batch = np.array([NEURON_X, [1.0, 1.0, 1.0], [0.0, 0.0, 0.0]])
+            assert np.allclose(neuron(batch, NEURON_W, NEURON_B, "relu"), [0, 2, 1]), "one output per example"
+            """),
+        markdown("explain_softmax", r"""
+            ## 3. Softmax
+
+            The output layer of a classifier with C classes gives C scores per example; softmax
+            turns them into probabilities: $\mathrm{softmax}(z)_i = e^{z_i} / \sum_j e^{z_j}$.
+            `softmax([1, 2, 3])` is about `[0.090, 0.245, 0.665]`.
+
+            For a batch (N, C) each row is one example: normalise over the **last** axis
+            (`axis=-1, keepdims=True`), so that every row sums to 1. Adding the same number to all
+            the scores of a row does not change its softmax, so subtract each row's maximum first:
+            then the largest exponent is $e^0 = 1$ and scores like 1000 cannot overflow.
+            """),
+        solution(m, "softmax"),
+        tests("test_softmax", p["test_softmax"], """
+            # Public checks. Run this cell to check your work.
+            assert np.allclose(softmax([1, 2, 3]), [0.0900306, 0.2447285, 0.6652410])
+            assert np.allclose(softmax([1000, 1001, 1002]), [0.0900306, 0.2447285, 0.6652410]), \\
+                "subtract the maximum: e^1000 overflows"
+            batch = softmax([[1, 2, 3], [1, 1, 1]])
+            assert batch.shape == (2, 3) and np.allclose(batch.sum(axis=1), 1), "each row sums to 1"
+            assert np.allclose(batch[1], 1 / 3)
+            assert np.allclose(softmax([[1000, 1001, 1002], [0, 0, 0]])[1], 1 / 3), "each row's own maximum"
+            """),
+        markdown("explain_losses", r"""
+            ## 4. Losses
+
+            As Keras computes them, each a single number (the mean over the examples):
+
+            * **Binary cross-entropy** (log loss), for 0/1 labels $y$ and predicted probabilities
+              $p$ of the label 1: the mean of $-(y \ln p + (1 - y) \ln(1 - p))$.
+            * **Categorical cross-entropy**, for one-hot labels and probability rows (N, C): for
+              each example $-\sum_c y_c \ln p_c$ (only the true class counts), then the mean over
+              the N examples.
+            * **MSE**, the mean of the squared errors $(y - p)^2$; **MAE**, the mean of $|y - p|$.
+              For the two HDB resale prices 232,000 and 250,000 predicted as 240,000 and 245,000,
+              the errors are -8,000 and 5,000: MSE = 44,500,000 and MAE = 6,500.
+
+            $\ln 0 = -\infty$: a model certain of the wrong answer would get an infinite loss (and
+            $0 \cdot \ln 0$ is NaN). Keras clips the probabilities to $[10^{-7}, 1 - 10^{-7}]$
+            first (`np.clip`); do the same. Use the natural logarithm, `np.log`.
+            """),
+        solution(m, "binary_crossentropy"),
+        solution(m, "categorical_crossentropy"),
+        solution(m, "mse"),
+        solution(m, "mae"),
+        tests("test_losses", p["test_losses"], """
+            # Public checks. Run this cell to check your work.
+            assert np.isclose(binary_crossentropy([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.3]), 0.1976349)
+            assert np.isclose(binary_crossentropy([1, 0], [0.0, 1.0]), 16.1180957), "clip at 1e-7: -ln(1e-7)"
+            assert np.isclose(binary_crossentropy([1, 0], [1.0, 0.0]), 0, atol=1e-6), "no NaN when right"
+            assert np.isclose(categorical_crossentropy([[0, 1, 0], [1, 0, 0]], [[0.2, 0.7, 0.1], [0.5, 0.25, 0.25]]),
+                              0.5249111), "(-ln 0.7 - ln 0.5) / 2"
+            assert np.isclose(categorical_crossentropy([[0, 1, 0]], [[0.0, 1.0, 0.0]]), 0, atol=1e-6)
+            assert np.isclose(mse(HDB_PRICES, [240000.0, 245000.0]), 44500000)
+            assert np.isclose(mae(HDB_PRICES, [240000.0, 245000.0]), 6500)
+            assert np.isclose(mse([[1, 2], [3, 4]], [[1, 0], [5, 4]]), 2), "the mean over all values"
+            """),
+        markdown("explain_metrics", """
+            ## 5. Accuracy and the confusion matrix
+
+            **Accuracy** is the fraction of examples classified correctly (the course's *error* is
+            1 - accuracy). Labels come either as class numbers, shape (N,), or as one row per
+            example, shape (N, C): one-hot labels, or the probabilities a softmax layer predicts.
+            The class of a row is its largest entry: `np.argmax(rows, axis=1)`. Compare classes,
+            not rows.
+
+            The **confusion matrix** M counts, for every pair of classes, how many examples of
+            true class i were predicted as class j: M[i, j]. Rows are the true classes, columns
+            the predicted ones; the diagonal holds the correct predictions. Example with the ten
+            Fashion-MNIST classes (0 T-shirt/top, 2 Pullover, 4 Coat, 5 Sandal, 6 Shirt,
+            7 Sneaker, ...): a shirt predicted as a T-shirt adds 1 to M[6, 0].
+            """),
+        solution(m, "accuracy"),
+        solution(m, "confusion_matrix"),
+        tests("test_metrics", p["test_metrics"], """
+            # Public checks. Run this cell to check your work.
+            assert np.isclose(accuracy([0, 1, 2, 2], [0, 2, 2, 2]), 0.75)
+            one_hot = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 1]])
+            probabilities = np.array([[0.8, 0.1, 0.1], [0.2, 0.3, 0.5], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+            assert np.isclose(accuracy(one_hot, probabilities), 0.75), "compare the argmax of each row"
+            assert np.isclose(accuracy(one_hot, [0, 2, 2, 2]), 0.75)
+            cm = confusion_matrix([0, 0, 1, 1, 2, 2], [0, 1, 1, 1, 2, 0])
+            assert np.array_equal(cm, [[1, 1, 0], [0, 2, 0], [1, 0, 1]]), "rows: true class, columns: predicted"
+            assert confusion_matrix([6, 9], [0, 9], num_classes=10).shape == (10, 10)
+            assert confusion_matrix([6, 9], [0, 9], num_classes=10)[6, 0] == 1, "a shirt taken for a T-shirt"
+            assert confusion_matrix([0, 1], [2, 0]).shape == (3, 3), "the largest label of both, plus 1"
+            """),
+        markdown("explain_gradient_step", r"""
+            ## 6. One step of gradient descent, with backpropagation
+
+            A fully connected network of L layers, as Keras's `Dense` layers store it: layer $l$
+            has a weight matrix $W_l$ of shape $(n_{l-1}, n_l)$ and a bias $b_l$ of shape
+            $(n_l,)$. With one example per row of $x$ (N, $n_0$):
+
+            * forward: $a_0 = x$, $z_l = a_{l-1} W_l + b_l$, $a_l = g(z_l)$; the output is $a_L$;
+            * loss: $J = \mathrm{mse}(y, a_L)$, the mean over all $N \cdot n_L$ values;
+            * backward: $\delta_L = \frac{\partial J}{\partial a_L} \cdot g'(z_L)$ with
+              $\frac{\partial J}{\partial a_L} = \frac{2 (a_L - y)}{N \cdot n_L}$, then for each
+              layer below $\delta_{l-1} = (\delta_l W_l^T) \cdot g'(z_{l-1})$ (elementwise $\cdot$);
+            * gradients: $\frac{\partial J}{\partial W_l} = a_{l-1}^T \delta_l$ and
+              $\frac{\partial J}{\partial b_l}$ = $\delta_l$ summed over the examples (axis 0);
+            * update, the course's gradient descent: $W \leftarrow W - \text{rate} \cdot
+              \frac{\partial J}{\partial W}$, and the same for $b$.
+
+            Backpropagate with the weights you were given: compute $\delta_{l-1}$ from the OLD
+            $W_l$ (keep the new arrays in separate lists). Return the new weights, the new biases
+            and the loss $J$ before the update. This is exactly what `keras.optimizers.SGD(rate)`
+            does in one `train_on_batch` on the whole batch with the MSE loss.
+
+            Write `gradient_step(x, y, weights, biases, rate, activation="sigmoid")` with your
+            activations, derivatives and `mse`; `activation` applies to every layer.
+            """),
+        solution(m, "gradient_step"),
+        tests("test_gradient_step", p["test_gradient_step"], """
+            # Public checks. Run this cell to check your work.
+            new_weights, new_biases, loss = gradient_step(XOR_X, XOR_Y, XOR_WEIGHTS, XOR_BIASES, 0.5)
+            assert [W.shape for W in new_weights] == [(2, 2), (2, 1)] and [b.shape for b in new_biases] == [(2,), (1,)]
+            assert np.isclose(loss, 0.2506085), "the MSE before the update"
+            assert np.allclose(new_weights[1], [[0.9933027], [-1.0075291]])
+            assert np.allclose(new_biases[0], [-0.0021838, 0.5036333])
+            assert np.allclose(new_weights[0], [[0.4983801, -0.4994732], [0.2503038, 1.0020116]])
+            assert gradient_step(XOR_X, XOR_Y, new_weights, new_biases, 0.5)[2] < loss, "a step lowers the loss"
+            assert np.array_equal(XOR_WEIGHTS[0], [[0.5, -0.5], [0.25, 1.0]]), "do not change the weights given"
+            """),
+        markdown("closing", """
+            ## What the hidden checks look at
+
+            For every function, the examples above and many small random inputs (values up to
+            z = 800 for the activations, scores of 1000 for softmax, probabilities of exactly 0 and
+            1, networks of 1 to 3 layers of up to 3 units with every activation). When your result
+            differs, the feedback shows the smallest input where it does, the expected and the
+            actual values, and, when it recognises one, the mistake it looks like (g' = g, softmax
+            over the wrong axis, a forgotten bias, W + rate * dJ/dW, ...).
+            """),
+    ])
+
+
+BUILDERS = {"conv-pooling": conv_pooling_notebook, "cnn-shapes": cnn_shapes_notebook,
+            "ann-basics": ann_basics_notebook}
 
 
 def path_of(assignment: str) -> Path:

@@ -20,6 +20,7 @@ from typing import Any
 MODULES = {
     "conv-pooling": "reference.assignments.conv_pooling",
     "cnn-shapes": "reference.assignments.cnn_shapes",
+    "ann-basics": "reference.assignments.ann_basics",
 }
 
 __all__ = ["MODULES", "module", "solution_namespace"]
