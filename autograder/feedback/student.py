@@ -164,5 +164,6 @@ def student_view(results: dict, cell_timeout: float | None = None) -> dict:
         "cell_timeout": cell_timeout,
         "seconds": results.get("seconds"),
         "isolation": results.get("isolation") or "unknown",
+        "budgets": [b for b in results.get("budgets") or [] if isinstance(b, dict)],
         "results_version": results.get("version"),
     }

@@ -223,3 +223,19 @@ def test_restored_cells_and_truncated_output_are_explained(load):
     assert "Output was cut short" in page
     assert f"cell {results['cells'][0]['index'] + 1} (" in page
     assert "Protected cells were changed" not in student_html(load("conv-pooling-tampered"))
+
+
+def test_training_time_shows_both_times(load):
+    results = load("conv-pooling-tampered")
+    results["budgets"] = [
+        {"cell": "train", "seconds": 4.2, "factor": 3, "reference_seconds": 1.5, "device": "cpu-1a2b3c4d",
+         "gpu_timed": False, "passed": True, "reason": None},
+        {"cell": "finetune", "seconds": 9.0, "factor": 3, "reference_seconds": None, "device": "gpu-0f0f0f0f",
+         "gpu_timed": False, "passed": False, "reason": "uncalibrated: there is no reference timing"},
+    ]
+    page = student_html(results)
+    block = page[page.index('id="budgets"'):page.index('id="timing"')]
+    assert "Training time" in block and "within budget" in block and "CPU-timed on cpu-1a2b3c4d" in block
+    assert "3 × 1.50 s" in block or "3 × 1.5 s" in block
+    assert "uncalibrated: there is no reference timing" in block
+    assert 'id="budgets"' not in student_html(load("conv-pooling-tampered"))
