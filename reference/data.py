@@ -48,7 +48,12 @@ class Dataset:
 
 
 def keras_home() -> Path:
-    return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
+    """Where Keras itself looks: it reads KERAS_HOME once, when it is first imported."""
+    try:
+        from keras.src.backend import config
+    except ImportError:
+        return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
+    return Path(config.keras_home())
 
 
 @contextlib.contextmanager

@@ -10,7 +10,12 @@ from reference import data
 
 @pytest.fixture
 def homes(tmp_path, monkeypatch):
+    # Keras reads KERAS_HOME once, at its first import (perhaps by another test): point both.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from keras.src.backend import config
+
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setattr(config, "_KERAS_DIR", str(tmp_path / "keras"))
     monkeypatch.delenv("DLGRADE_DATA", raising=False)
     return tmp_path
 
