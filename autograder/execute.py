@@ -46,9 +46,7 @@ def _output_bytes(content: dict) -> int:
     total = 0
     for value in (content.get("data") or {}).values():
         total += len(value) if isinstance(value, str) else len(json.dumps(value))
-    for key in ("traceback",):
-        total += sum(len(line) for line in content.get(key) or [])
-    return total
+    return total + sum(len(line) for line in content.get("traceback") or [])
 
 
 def account(grade_id: str, score: float, points: float, outcomes: list[TestOutcome],

@@ -141,13 +141,13 @@ def fingerprint(root: Path, assignment: str, student: str, isolation: str) -> st
     return digest.hexdigest()
 
 
-def kept_result(root: Path, api, assignment: str, student: str, print_: str) -> StudentResult | None:
+def kept_result(root: Path, api, assignment: str, student: str, digest: str) -> StudentResult | None:
     """The result of an earlier run, when it finished and nothing it depends on changed."""
     try:
         results = json.loads(_results_path(root, assignment, student).read_text())
     except (OSError, ValueError):
         return None
-    if results.get("fingerprint") != print_ or results.get("status") not in ("graded", "error"):
+    if results.get("fingerprint") != digest or results.get("status") not in ("graded", "error"):
         return None
     score = float(results.get("score") or 0.0)
     if results["status"] == "graded":
@@ -161,12 +161,12 @@ def kept_result(root: Path, api, assignment: str, student: str, print_: str) -> 
 
 
 def _write_error_results(root: Path, assignment: str, student: str, reason: str,
-                         max_points: float, isolation: str, print_: str | None = None,
+                         max_points: float, isolation: str, digest: str | None = None,
                          restored: list[str] | None = None) -> None:
     _write_json(_results_path(root, assignment, student), {
         "version": 1, "assignment": assignment, "student": student, "isolation": isolation,
         "status": "error", "reason": reason, "score": 0.0, "max_score": max_points,
-        "cells": [], "fingerprint": print_, "restored": restored or [],
+        "cells": [], "fingerprint": digest, "restored": restored or [],
     })
 
 
@@ -191,7 +191,7 @@ def grade_one(root: Path, api, assignment: str, student: str, notebooks: list[st
     import time
 
     start = time.monotonic()
-    print_ = fingerprint(root, assignment, student, isolation)
+    digest = fingerprint(root, assignment, student, isolation)
     reason = validate_submission(root, assignment, student, notebooks)
     restored: list[str] = []
     if reason is None:
@@ -201,7 +201,7 @@ def grade_one(root: Path, api, assignment: str, student: str, notebooks: list[st
             reason = "nbgrader could not autograde it: " + _nbgrader_error(outcome)
     seconds = round(time.monotonic() - start, 3)
     if reason is not None:
-        _write_error_results(root, assignment, student, reason, max_points, isolation, print_,
+        _write_error_results(root, assignment, student, reason, max_points, isolation, digest,
                              restored)
         return StudentResult(student, 0.0, max_points, "error", reason, seconds)
     results_path = _results_path(root, assignment, student)
@@ -209,7 +209,7 @@ def grade_one(root: Path, api, assignment: str, student: str, notebooks: list[st
     score = _gradebook_score(api, assignment, student)
     # Written last, with the fingerprint: a run killed before this point grades it again.
     results.update(status="graded", reason=results.get("kernel"), restored=restored,
-                   gradebook_score=score, seconds_total=seconds, fingerprint=print_)
+                   gradebook_score=score, seconds_total=seconds, fingerprint=digest)
     _write_json(results_path, results)
     return StudentResult(student, round(score if score is not None else results["score"], 4),
                          max_points, "graded", results.get("kernel"), seconds)

@@ -137,8 +137,7 @@ def rebuild(payload: Any) -> StudentModel:
 
     compile_config = config.get("compile_config") or {}
     try:
-        with keras.saving.custom_object_scope({}):
-            model = keras.saving.deserialize_keras_object(config, safe_mode=True)
+        model = keras.saving.deserialize_keras_object(config, safe_mode=True)
     except Exception as exc:  # noqa: BLE001 - whatever Keras refuses is the student's model
         raise StudentError(f"the model could not be rebuilt: {type(exc).__name__}: "
                            f"{str(exc).splitlines()[0][:300] if str(exc) else ''}") from None

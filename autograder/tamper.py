@@ -9,6 +9,7 @@ the instructor can see who tried.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -73,8 +74,6 @@ def changes(gradebook, assignment: str, notebook_id: str, nb: nbformat.NotebookN
 
 def describe(api, assignment: str, student: str, notebooks: list[str]) -> list[str]:
     """The changes in every notebook of one submission (notebooks already validated)."""
-    from pathlib import Path
-
     from nbgrader.api import Gradebook, MissingEntry
 
     folder = Path(api.coursedir.root) / "submitted" / student / assignment

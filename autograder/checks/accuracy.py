@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reference import metrics as ref_metrics
+
 STEPS = 4
 
 
@@ -40,19 +42,13 @@ class Threshold:
 
 
 def classification_accuracy(model, x: np.ndarray, y: np.ndarray, batch_size: int = 512) -> float:
-    """Fraction of `x` the model labels as `y` (integer labels, or one-hot rows)."""
+    """Fraction of `x` the model labels as `y` (integer labels, or one-hot rows), counted
+    by the trusted reference.metrics.accuracy (argmax; p > 0.5 for one sigmoid unit)."""
     predictions = np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
     if predictions.ndim != 2:
         raise AssertionError(f"the model's output has shape {predictions.shape}; a classifier "
                              "gives one row of scores per input")
-    labels = np.asarray(y)
-    if labels.ndim == 2:
-        labels = labels.argmax(axis=1)
-    if predictions.shape[1] == 1:  # a single sigmoid unit
-        guessed = (predictions[:, 0] > 0.5).astype(labels.dtype)
-    else:
-        guessed = predictions.argmax(axis=1)
-    return float(np.mean(guessed == labels.reshape(-1)))
+    return float(ref_metrics.accuracy(y, predictions))
 
 
 def assert_step(accuracy: float, threshold: Threshold, step: int, what: str = "accuracy") -> None:

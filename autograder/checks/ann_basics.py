@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import currently_in_test_context, given
+from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.control import current_build_context
 
 from autograder.bridge import StudentError
 from autograder.checks import grade, property_settings
 from autograder.checks.compare import assert_array_matches
+from autograder.checks.hints import call, explain, explaining, probe_varied, same_result, with_hint
 from reference import activations as ref_act
 from reference import losses as ref_loss
 from reference import metrics as ref_metrics
@@ -48,75 +48,17 @@ EPSILON = ref_loss.EPSILON  # Keras clips probabilities to [1e-7, 1 - 1e-7]
 
 def _same_result(actual, candidate) -> bool:
     """Whether the student's result is what a known mistake gives (NaN where it gives NaN)."""
-    try:
-        got = np.asarray(actual, dtype=np.float64)
-        wrong = np.asarray(candidate, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    return got.shape == wrong.shape and bool(np.allclose(got, wrong, atol=1e-6, rtol=1e-6, equal_nan=True))
-
-
-def _diagnose(actual, mistakes, same=_same_result) -> str | None:
-    """The description of the first (description, thunk) mistake whose result equals `actual`."""
-    for description, compute in mistakes:
-        try:
-            with np.errstate(all="ignore"):  # the mistakes that overflow do so on purpose
-                wrong = compute()
-        except Exception:  # noqa: BLE001 - the mistake does not apply to this input
-            continue
-        if same(actual, wrong):
-            return description
-    return None
-
-
-def _explaining() -> bool:
-    """Outside Hypothesis always; inside only on the final run of the shrunk example."""
-    if not currently_in_test_context():
-        return True
-    return current_build_context().is_final
+    return same_result(actual, candidate, equal_nan=True)
 
 
 def _explain(actual, mistakes, probe=None, same=_same_result) -> str | None:
-    """The mistake the result looks like: first on a probe input with varied values (where
-    mistakes that coincide on a shrunk, mostly-zero input differ), else on the input itself."""
-    if not _explaining():
-        return None
-    if probe is not None:
-        try:
-            probe_actual, probe_expected, probe_mistakes = probe()
-        except Exception:  # noqa: BLE001 - the student's code failed on the probe: use the input
-            pass
-        else:
-            if not same(probe_actual, probe_expected):
-                # wrong there too but like no known mistake: a match on the (often degenerate)
-                # input itself would be a coincidence, so name nothing
-                return _diagnose(probe_actual, probe_mistakes, same)
-    return _diagnose(actual, mistakes() if mistakes is not None else (), same)
-
-
-def _with_hint(failure: AssertionError, hint: str | None) -> AssertionError:
-    """The failure's message with 'Likely mistake: ...' after its first line."""
-    if hint is None:
-        return failure
-    first, _, rest = str(failure).partition("\n")
-    failure.args = (f"{first}\nLikely mistake: {hint}" + (f"\n{rest}" if rest else ""),)
-    return failure  # the same exception: a Mismatch keeps its detail for the report
+    # A probe that is wrong like no known mistake names nothing: a match on the (often
+    # degenerate) input itself would be a coincidence.
+    return explain(actual, mistakes, probe, same, fall_back=False)
 
 
 BOOLEANS = ("the result holds booleans (True/False), e.g. from z > 0: turn them into numbers "
             "with .astype(float)")
-
-
-def call(what: str, run, *args, on_error=None):
-    """The student's result, or a failure naming the input when their code raises.
-
-    on_error: the error's text -> the mistake that raises it (or None).
-    """
-    try:
-        return run(*args)
-    except StudentError as exc:
-        hint = on_error(str(exc)) if on_error is not None and _explaining() else None
-        raise _with_hint(AssertionError(f"{what}: {exc}"), hint) from None
 
 
 def check_array(actual, expected, what: str, mistakes=None, probe=None, helpers=None) -> None:
@@ -128,9 +70,9 @@ def check_array(actual, expected, what: str, mistakes=None, probe=None, helpers=
         assert_array_matches(actual, expected, what)
     except AssertionError as failure:
         if isinstance(actual, np.ndarray) and actual.dtype.kind == "b":
-            raise _with_hint(failure, BOOLEANS) from None
-        hint = helpers() if helpers is not None and _explaining() else None
-        raise _with_hint(failure, hint or _explain(actual, mistakes, probe)) from None
+            raise with_hint(failure, BOOLEANS) from None
+        hint = helpers() if helpers is not None and explaining() else None
+        raise with_hint(failure, hint or _explain(actual, mistakes, probe)) from None
 
 
 def _broken_helper(student, names, caller: str, error: str | None = None) -> str | None:
@@ -169,8 +111,7 @@ def _distinct_like(array, salt: int) -> np.ndarray:
 
 def _probe(run, expected, mistakes, *arrays):
     """(student's result, expected, mistakes) on the same shapes with varied values."""
-    probes = [_distinct_like(a, salt) for salt, a in enumerate(arrays)]
-    return run(*probes), expected(*probes), mistakes(*probes)
+    return probe_varied(run, expected, mistakes, _distinct_like, *arrays)
 
 
 # --------------------------------------------------------------------------- value tables
@@ -893,9 +834,9 @@ def _check_step(student, x, y, Ws, bs, rate, activation, default=False, label=""
     try:
         _compare_step(actual, expected(x, y, Ws, bs), what)
     except AssertionError as failure:
-        hint = (helpers() if _explaining() else None) or _explain(
+        hint = (helpers() if explaining() else None) or _explain(
             actual, lambda: mistakes(x, y, Ws, bs), probe, same=_same_step)
-        raise _with_hint(failure, hint) from None
+        raise with_hint(failure, hint) from None
 
 
 # The notebook's networks: XOR through a 2-2-1 net, and a 2-3-2 net where some z are exactly 0.

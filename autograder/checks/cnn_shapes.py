@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from autograder.checks import grade, property_settings
 from autograder.checks.compare import assert_value_equals
+from autograder.checks.hints import diagnose, same_value
 from reference.architectures import ARCHITECTURES
 from reference.shapes import conv_params as ref_conv_params
 from reference.shapes import dense_params as ref_dense_params
@@ -68,16 +69,9 @@ def _course_layers(types):
 
 # --------------------------------------------------------------------------- explaining failures
 
-def _hint(actual, mistakes) -> str | None:
-    """The description of the first mistake whose answer equals `actual` (same type too)."""
-    for description, compute in mistakes:
-        try:
-            wrong = compute()
-        except Exception:  # noqa: BLE001 - this mistake does not apply to this input
-            continue
-        if type(wrong) is type(actual) and wrong == actual:
-            return description
-    return None
+def _diagnose_value(actual, mistakes) -> str | None:
+    """The first mistake whose answer equals `actual`, type included."""
+    return diagnose(actual, mistakes, same_value)
 
 
 def _fail(message: str, hint: str | None = None) -> AssertionError:
@@ -100,7 +94,7 @@ def check_shape(actual, expected: tuple, what: str, mistakes=()) -> None:
         raise _fail(f"{what}: expected the tuple {expected!r}, got the list {actual!r}",
                     "a list instead of a tuple: write (h, w, c), not [h, w, c]")
     if actual != expected:
-        raise _fail(f"{what}: expected {expected!r}, got {actual!r}", _hint(actual, mistakes))
+        raise _fail(f"{what}: expected {expected!r}, got {actual!r}", _diagnose_value(actual, mistakes))
 
 
 def check_count(actual, expected: int, what: str, mistakes=()) -> None:
@@ -108,7 +102,7 @@ def check_count(actual, expected: int, what: str, mistakes=()) -> None:
     try:
         assert_value_equals(actual, expected, what)
     except AssertionError as failure:
-        raise _fail(str(failure), _hint(actual, mistakes)) from None
+        raise _fail(str(failure), _diagnose_value(actual, mistakes)) from None
 
 
 # --------------------------------------------------------------------------- the mistakes
@@ -404,7 +398,7 @@ def _shape_hint(layer: dict, input_shape, got, want) -> str | None:
         return "Dropout does not change the shape: it only zeroes values while training"
     if layer["type"] == "Flatten":
         return "Flatten outputs one axis holding every value: (H * W * C,)"
-    hint = _hint(got, _row_mistakes(layer, input_shape, "shape"))
+    hint = _diagnose_value(got, _row_mistakes(layer, input_shape, "shape"))
     if hint is None and len(want) == 1 and got == (want[0], 1):
         hint = f"write the Keras shape {want!r} (no batch), not the column vector {got!r}"
     return hint
@@ -413,7 +407,7 @@ def _shape_hint(layer: dict, input_shape, got, want) -> str | None:
 def _params_hint(layer: dict, input_shape, got, want) -> str | None:
     if want == 0 and isinstance(got, int) and got > 0:
         return f"a {layer['type']} layer has no parameters (nothing in it is learned)"
-    return _hint(got, _row_mistakes(layer, input_shape, "params"))
+    return _diagnose_value(got, _row_mistakes(layer, input_shape, "params"))
 
 
 def _is_count(value) -> bool:

@@ -20,13 +20,13 @@ student's result matches.
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import currently_in_test_context, given
+from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.control import current_build_context
 
-from autograder.bridge import StudentError
 from autograder.checks import grade, property_settings
 from autograder.checks.compare import assert_array_matches, assert_value_equals
+from autograder.checks.hints import (call, diagnose, explain, explaining, probe_varied, same_value,
+                                     with_hint)
 from reference import conv as ref_conv
 from reference import pooling as ref_pool
 from reference._layout import same_padding
@@ -56,87 +56,14 @@ COURSE_OUTPUT_SIZES = ((28, 5, 1, 0), (5, 3, 1, 0), (5, 3, 1, 1), (5, 3, 2, 1), 
 
 # --------------------------------------------------------------------------- explaining failures
 
-def _same_result(actual, candidate) -> bool:
-    """Whether the student's result is exactly what a known mistake produces."""
-    try:
-        got = np.asarray(actual, dtype=np.float64)
-        wrong = np.asarray(candidate, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    return got.shape == wrong.shape and bool(np.allclose(got, wrong, atol=1e-6, rtol=1e-6))
-
-
-def _diagnose(actual, mistakes) -> str | None:
-    """The description of the first mistake whose result equals `actual`, if any.
-
-    `mistakes` is a sequence of (description, thunk); a thunk that cannot compute
-    its mistaken result for this input (raises) is skipped.
-    """
-    for description, compute in mistakes:
-        try:
-            wrong = compute()
-        except Exception:  # noqa: BLE001 - the mistake does not apply to this input
-            continue
-        if _same_result(actual, wrong):
-            return description
-    return None
-
-
-def _explaining() -> bool:
-    """Whether to work out a hint now: outside Hypothesis always, inside only on the final
-    run of the shrunk example (the one the student sees), not on every shrinking step."""
-    if not currently_in_test_context():
-        return True
-    return current_build_context().is_final
-
-
 def _distinct_like(array: np.ndarray, salt: int) -> np.ndarray:
     """An array of the same shape with varied small integer values (fixed seed)."""
     return np.random.default_rng(20240 + salt).integers(-4, 5, size=array.shape).astype(np.float64)
 
 
 def _probe(run, expected, mistakes, *arrays):
-    """Re-run the student on the same shapes and parameters with varied values.
-
-    A shrunk counterexample is often all zeros, on which several mistakes give the
-    same wrong answer; on varied values they differ, so the hint is reliable.
-    Returns (student's result, expected result, mistakes) on the probe input.
-    """
-    probes = [_distinct_like(a, salt) for salt, a in enumerate(arrays)]
-    return run(*probes), expected(*probes), mistakes(*probes)
-
-
-def _with_hint(failure: AssertionError, hint: str | None) -> AssertionError:
-    """The failure's message with 'Likely mistake: ...' after its first line."""
-    if hint is None:
-        return failure
-    first, _, rest = str(failure).partition("\n")
-    failure.args = (f"{first}\nLikely mistake: {hint}" + (f"\n{rest}" if rest else ""),)
-    return failure  # the same exception: a Mismatch keeps its detail for the report
-
-
-def _explain(actual, mistakes, probe) -> str | None:
-    if not _explaining():
-        return None
-    if probe is not None:
-        try:
-            probe_actual, probe_expected, probe_mistakes = probe()
-        except Exception:  # noqa: BLE001 - the student's code failed on the probe: use the input
-            pass
-        else:
-            if not _same_result(probe_actual, probe_expected):
-                hint = _diagnose(probe_actual, probe_mistakes)
-                if hint is not None:
-                    return hint
-    return _diagnose(actual, mistakes() if mistakes is not None else ())
-
-
-def call(what: str, run, *args):
-    """The student's result, or a failure naming the input when their code raises."""
-    try:
-        return run(*args)
-    except StudentError as exc:
-        raise AssertionError(f"{what}: {exc}") from None
+    """Re-run the student on the same shapes and parameters with varied values."""
+    return probe_varied(run, expected, mistakes, _distinct_like, *arrays)
 
 
 def check_array(actual, expected, what: str, mistakes=None, probe=None) -> None:
@@ -148,7 +75,7 @@ def check_array(actual, expected, what: str, mistakes=None, probe=None) -> None:
     try:
         assert_array_matches(actual, expected, what)
     except AssertionError as failure:
-        raise _with_hint(failure, _explain(actual, mistakes, probe)) from None
+        raise with_hint(failure, explain(actual, mistakes, probe)) from None
 
 
 def check_int(actual, expected, what: str, mistakes=()) -> None:
@@ -159,16 +86,8 @@ def check_int(actual, expected, what: str, mistakes=()) -> None:
     try:
         assert_value_equals(actual, expected, what)
     except AssertionError as failure:
-        hint = None
-        for description, compute in (mistakes if _explaining() else ()):
-            try:
-                wrong = compute()
-            except Exception:  # noqa: BLE001
-                continue
-            if type(wrong) is type(actual) and wrong == actual:
-                hint = description
-                break
-        raise _with_hint(failure, hint) from None
+        hint = diagnose(actual, mistakes, same_value) if explaining() else None
+        raise with_hint(failure, hint) from None
 
 
 # --------------------------------------------------------------------------- the mistakes

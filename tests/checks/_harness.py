@@ -15,8 +15,9 @@ other cell would execute exactly the reference's code on the same derandomized
 inputs, which test_reference_solution_gets_full_marks already scores.
 
 A catalogue module defines ALL_CELLS (the grade_ids in notebook order), CALLS
-(student function -> the student functions it calls) and MUTANTS (entries with
-name, replaces, impl, symptoms, also_loses and cell = "test_" + replaces).
+(student function -> the student functions it calls) and MUTANTS (`Mutant`s below).
+A function is graded in the cell "test_" + its name, unless the catalogue's
+optional CELL_OF (function -> grade_id) groups it with others in one cell.
 """
 from __future__ import annotations
 
@@ -24,8 +25,10 @@ import importlib.util
 import inspect
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from autograder.bridge import LocalStudent
 from autograder.checks.runner import run_checks, score_groups
@@ -34,6 +37,21 @@ from reference.assignments import solution_namespace
 ROOT = Path(__file__).resolve().parents[2]
 
 _RUNS: dict[tuple[str, str], list] = {}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A known-wrong student: `impl` replaces the function (or value) `replaces`.
+
+    symptoms: words the failure messages of its own cell must contain;
+    also_loses: the other cells that must lose points because they call it.
+    """
+
+    name: str
+    replaces: str
+    impl: Any
+    symptoms: tuple[str, ...]
+    also_loses: tuple[str, ...] = ()
 
 
 def load(name: str, path: Path) -> ModuleType:
@@ -85,18 +103,23 @@ class AssignmentChecks:
             _RUNS[cache] = outcomes
         return score_groups(_RUNS[cache]), _RUNS[cache]
 
+    def _cell(self, function: str) -> str:
+        """The grade_id of the cell that grades `function`."""
+        return getattr(self.catalogue, "CELL_OF", {}).get(function, f"test_{function}")
+
     def _callers(self, function: str) -> set[str]:
         """The cells whose function calls `function`, directly or through another one."""
         found, frontier = set(), {function}
         while frontier:
             frontier = {f for f, calls in self.catalogue.CALLS.items() if set(calls) & frontier} - found
             found |= frontier
-        return {f"test_{f}" for f in found}
+        return {self._cell(f) for f in found}
 
     def _run_mutant(self, mutant, key: str | None = None):
         """(cells it reaches, the one cell run or None for all, scores, outcomes)."""
-        reached = {mutant.cell} | self._callers(mutant.replaces)
-        only = mutant.cell if reached == {mutant.cell} else None
+        cell = self._cell(mutant.replaces)
+        reached = {cell} | self._callers(mutant.replaces)
+        only = cell if reached == {cell} else None
         namespace = solution_namespace(self.assignment)
         namespace[mutant.replaces] = mutant.impl
         return (reached, only, *self._grade(namespace, key, grade_id=only))
@@ -171,24 +194,25 @@ class AssignmentChecks:
         mutants = self.catalogue.MUTANTS
         assert len(mutants) >= 8
         assert len({m.name for m in mutants}) == len(mutants)
-        assert {m.cell for m in mutants} == set(self.cells)
+        assert {self._cell(m.replaces) for m in mutants} == set(self.cells)
         assert all(set(m.also_loses) <= self._callers(m.replaces) for m in mutants), (
             "a mutant can only cost points where its function is called")
 
     def test_mutant_loses_points_where_it_should(self, mutant):
         reached, only, scores, outcomes = self._run_mutant(mutant, mutant.name)
         assert set(scores) == (reached if only else set(self.cells))
-        losing = {mutant.cell, *mutant.also_loses}
+        cell = self._cell(mutant.replaces)
+        losing = {cell, *mutant.also_loses}
         wrong = {cell: score for cell, score in scores.items() if (score < 1.0) != (cell in losing)}
         assert not wrong, f"{mutant.name} should lose points on exactly {sorted(losing)}, got {scores}"
-        messages = "\n".join(o.message for o in failures(outcomes, mutant.cell))
+        messages = "\n".join(o.message for o in failures(outcomes, cell))
         missing = [word for word in mutant.symptoms if word not in messages]
         assert not missing, f"{mutant.name}: the feedback does not say {missing}:\n{messages}"
 
     def test_deleted_function_scores_zero_on_its_cell(self, deleted):
         namespace = solution_namespace(self.assignment)
         said = f"{deleted}() is not defined" if callable(namespace.pop(deleted)) else f"{deleted} is not defined"
-        cell, callers = f"test_{deleted}", self._callers(deleted)
+        cell, callers = self._cell(deleted), self._callers(deleted)
         scores, outcomes = self._grade(namespace, grade_id=None if callers else cell)
         assert scores[cell] == 0.0
         for outcome in failures(outcomes, cell):

@@ -8,22 +8,18 @@ derivatives call their activation) see it, as they would in the student's kernel
 A mutant that calls a helper uses the correct one from the reference solution.
 
 Unlike conv-pooling, one graded cell holds several functions (the four
-activations with their derivatives, the four losses, the two metrics), so a
-mutant's cell is CELL_OF[function] rather than "test_" + function. Every
-function called from another cell's function (the activations, the derivatives,
-mse) has a caller with its own "test_<caller>" cell, which is what the harness's
-call graph needs.
+activations with their derivatives, the four losses, the two metrics): CELL_OF
+names each function's cell, and the harness grades mutants and their callers'
+cells through it.
 
 `symptoms`: words the failure messages of the mutant's own cell must contain.
 `also_loses`: the other cells that must lose points because they call it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
-
 import numpy as np
 
+from _harness import Mutant
 from reference.assignments.ann_basics import (
     leaky_relu, leaky_relu_derivative, mse, relu, relu_derivative, sigmoid, sigmoid_derivative, tanh,
     tanh_derivative)
@@ -57,19 +53,6 @@ CALLS = {
     "accuracy": (), "confusion_matrix": (),
     "gradient_step": ACTIVATIONS + DERIVATIVES + ("mse",),
 }
-
-
-@dataclass(frozen=True)
-class Mutant:
-    name: str
-    replaces: str
-    impl: Callable[..., Any]
-    symptoms: tuple[str, ...]
-    also_loses: tuple[str, ...] = ()
-
-    @property
-    def cell(self) -> str:
-        return CELL_OF[self.replaces]
 
 
 # --------------------------------------------------------------------------- activations

@@ -11,9 +11,7 @@ mutant that calls a helper uses the correct one from the reference solution.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
+from _harness import Mutant
 from reference.assignments.cnn_shapes import (conv_output_shape, conv_params, dense_params, exercise_table,
                                               pool_output_shape)
 
@@ -29,19 +27,6 @@ CALLS = {
     "dense_params": (),
     "summarize": ("conv_output_shape", "pool_output_shape", "conv_params", "dense_params"),
 }
-
-
-@dataclass(frozen=True)
-class Mutant:
-    name: str
-    replaces: str
-    impl: Any  # the wrong function, or the wrong value of exercise_table
-    symptoms: tuple[str, ...]
-    also_loses: tuple[str, ...] = ()
-
-    @property
-    def cell(self) -> str:
-        return f"test_{self.replaces}"
 
 
 # --------------------------------------------------------------------------- conv_output_shape

@@ -12,11 +12,9 @@ correct one from the reference solution.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
-
 import numpy as np
 
+from _harness import Mutant
 from reference.assignments.conv_pooling import output_size, zero_pad
 
 ALL_CELLS = ("test_output_size", "test_zero_pad", "test_conv2d", "test_conv2d_multi", "test_max_pool",
@@ -31,19 +29,6 @@ CALLS = {
     "max_pool": ("output_size",),
     "avg_pool": ("output_size",),
 }
-
-
-@dataclass(frozen=True)
-class Mutant:
-    name: str
-    replaces: str
-    impl: Callable[..., Any]
-    symptoms: tuple[str, ...]
-    also_loses: tuple[str, ...] = ()
-
-    @property
-    def cell(self) -> str:
-        return f"test_{self.replaces}"
 
 
 # --------------------------------------------------------------------------- output_size

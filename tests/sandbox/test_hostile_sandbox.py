@@ -294,7 +294,7 @@ def test_the_batch_finishes_and_the_honest_student_is_untouched(graded):
 def test_nothing_outside_the_sandbox_can_be_reached(graded, student, error):
     root, _, stolen = graded
     cell = _attack_contained(root, student)
-    assert f"avg_pool() raised {error}" in _message(cell) or error in _message(cell), _message(cell)
+    assert error in _message(cell), _message(cell)
     assert stolen == []  # the grader's own listener on 127.0.0.1 never heard from a kernel
 
 
