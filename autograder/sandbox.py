@@ -243,7 +243,8 @@ class SandboxKernelManager(QuietKernelManager):
                *([f"--nproc={self.pids_limit}"] if self.uid is not None else []), "--", *cmd]
         files = self._cgroup.procs_files() if self._cgroup else []
         join = "".join(f"echo $$ > {shlex.quote(f)} && " for f in files)
-        return ["/bin/sh", "-c", f'{join}exec "$@"{redirect}', "dlgrade-kernel", *cmd]
+        return [sys.executable, "-I", "-S", "-c", _DIE_WITH_GRADER, str(os.getpid()),
+                "/bin/sh", "-c", f'{join}exec "$@"{redirect}', "dlgrade-kernel", *cmd]
 
     def _bwrap_command(self, bwrap: str, kernel_cmd: list[str], cwd: str,
                        env: dict[str, str]) -> list[str]:
@@ -319,6 +320,19 @@ class SandboxKernelManager(QuietKernelManager):
         if kdir is not None and not restart:
             shutil.rmtree(kdir, ignore_errors=True)
             Path(_kernels_base() / f"args-{kdir.name}").unlink(missing_ok=True)
+
+
+# bwrap's --die-with-parent is set only once bwrap runs: a grader killed while the
+# launcher was still starting left the kernel behind. The first process of the chain
+# asks for SIGKILL when its parent (the grader's launching thread) dies, then checks
+# the grader did not die before that; exec keeps the request through sh, prlimit, bwrap.
+_DIE_WITH_GRADER = """
+import ctypes, os, signal, sys
+ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+if os.getppid() != int(sys.argv[1]):
+    os._exit(1)
+os.execv(sys.argv[2], sys.argv[2:])
+"""
 
 
 def _kernels_base() -> Path:

@@ -99,3 +99,18 @@ def test_a_cgroup_is_made_limited_and_removed():
     finally:
         group.remove()
     assert not any(d.exists() for d in group.dirs)
+
+
+def test_the_launcher_starts_nothing_once_its_grader_is_gone():
+    import subprocess
+    import sys
+
+    def launch(grader_pid):
+        return subprocess.run([sys.executable, "-I", "-S", "-c", sandbox._DIE_WITH_GRADER,
+                               str(grader_pid), "/bin/echo", "kernel started"],
+                              capture_output=True, text=True, timeout=30)
+
+    orphaned = launch(1)  # its parent is not the grader it was started for
+    assert (orphaned.returncode, orphaned.stdout) == (1, "")
+    started = launch(os.getpid())
+    assert (started.returncode, started.stdout) == (0, "kernel started\n")
