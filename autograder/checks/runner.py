@@ -103,6 +103,8 @@ def run_checks(assignment: str, student, grade_id: str | None = None) -> list[Te
     path = check_module_path(assignment)
     plugin = _CollectOutcomes(student, grade_id)
     args = [str(path), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+            # its teardown runs gc.collect() five times: over a second with Keras loaded
+            "-p", "no:unraisableexception",
             "--rootdir", str(CHECKS_DIR), "-o", "addopts=", "--assert=plain", "-W", "ignore::DeprecationWarning"]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = pytest.main(args, plugins=[plugin])
