@@ -151,14 +151,26 @@ class LocalStudent:
             raise StudentError(f"{name} is not defined in your notebook")
         return loads(dumps(self._namespace[name]))
 
-    def model(self, name: str):
-        """The Keras model `name`, rebuilt from its config and weights as from a kernel."""
+    def model(self, name: str, build: bool = False):
+        """The Keras model `name` (or that `name()` returns, with `build`), rebuilt from its
+        config and weights as from a kernel."""
         from autograder.models import model_payload, rebuild
 
         target = self._namespace.get(name)
         if target is None:
-            raise StudentError(f"{name} is not defined in your notebook")
+            raise StudentError(f"{'function ' if build else ''}{name}{'()' if build else ''} "
+                               "is not defined in your notebook")
+        if build:
+            if not callable(target):
+                raise StudentError(f"{name} is not a function (it is a {type(target).__name__})")
+            try:
+                target = target()
+            except Exception as exc:  # noqa: BLE001 - any student error is a failed test
+                raise StudentError(f"{name}() raised {describe_exception(exc)}") from None
         if not (hasattr(target, "to_json") and hasattr(target, "get_weights")):
+            if build:
+                raise StudentError(f"{name}() did not return a Keras model (it returned a "
+                                   f"{type(target).__name__})")
             raise StudentError(f"{name} is not a Keras model (it is a {type(target).__name__})")
         try:
             payload = model_payload(target)
@@ -198,10 +210,17 @@ def value(namespace, name):
     except StudentError as exc:
         return reply({"status": "unencodable", "message": str(exc)})
 
-def model(namespace, name):
+def model(namespace, name, build=False):
     if name not in namespace:
         return reply({"status": "missing"})
     target = namespace[name]
+    if build:
+        if not callable(target):
+            return reply({"status": "not_callable", "type": type(target).__name__})
+        try:
+            target = target()
+        except Exception as exc:
+            return reply({"status": "raised", "message": describe_exception(exc)})
     if not (hasattr(target, "to_json") and hasattr(target, "get_weights")):
         return reply({"status": "not_model", "type": type(target).__name__})
     try:
@@ -296,6 +315,8 @@ class KernelStudent:
                 return decode(message.get("value"))
             except RecursionError:
                 raise StudentError(f"{name}: the reply is nested too deeply to be read") from None
+        if status == "raised":
+            raise StudentError(f"{name}() raised {message.get('message')}")
         if status == "missing":
             if kind == "function":
                 raise StudentError(f"function {name}() is not defined in your notebook")
@@ -336,11 +357,18 @@ class KernelStudent:
         code = f"__dlgrade__['value'](globals(), {name!r})"
         return self._result(self._request(code, name), name, "value")
 
-    def model(self, name: str):
-        """The Keras model `name`: config and weights cross, the grader rebuilds it."""
+    def model(self, name: str, build: bool = False):
+        """The Keras model `name` (or that `name()` returns, with `build`): config and
+        weights cross, the grader rebuilds it."""
         from autograder.models import rebuild
 
         if not name.isidentifier():
             raise ValueError(f"not a variable name: {name!r}")
-        code = f"__dlgrade__['model'](globals(), {name!r})"
-        return rebuild(self._result(self._request(code, f"the model {name}"), name, "model"))
+        code = f"__dlgrade__['model'](globals(), {name!r}, {bool(build)})"
+        message = self._request(code, f"{name}()" if build else f"the model {name}")
+        if build and (message or {}).get("status") == "missing":
+            raise StudentError(f"function {name}() is not defined in your notebook")
+        if build and (message or {}).get("status") == "not_model":
+            raise StudentError(f"{name}() did not return a Keras model (it returned a "
+                               f"{message.get('type')})")
+        return rebuild(self._result(message, name, "model"))

@@ -119,6 +119,25 @@ def test_not_a_model_and_missing():
         student.model("model")
 
 
+def _building_fails_as_locally(student):
+    with pytest.raises(StudentError, match=r"^build_nothing\(\) did not return a Keras model \(it returned a NoneType\)$"):
+        student.model("build_nothing", build=True)
+    with pytest.raises(StudentError, match=r"^build_broken\(\) raised ValueError: no layers yet$"):
+        student.model("build_broken", build=True)
+    with pytest.raises(StudentError, match=r"^function build_model\(\) is not defined in your notebook$"):
+        student.model("build_model", build=True)
+    with pytest.raises(StudentError, match=r"^number is not a function \(it is a int\)$"):
+        student.model("number", build=True)
+
+
+def test_a_model_built_by_a_student_function_crosses():
+    """student.model(name, build=True): what name() returns, as the model checks of build_model use."""
+    student = LocalStudent({"build": _mnist_ann, "build_nothing": lambda: None, "number": 3,
+                            "build_broken": lambda: (_ for _ in ()).throw(ValueError("no layers yet"))})
+    assert student.model("build", build=True).parameters == 101_770
+    _building_fails_as_locally(student)
+
+
 @pytest.mark.slow
 def test_a_model_crosses_from_a_real_kernel():
     from jupyter_client.manager import start_new_kernel
@@ -142,7 +161,10 @@ def test_a_model_crosses_from_a_real_kernel():
             " keras.layers.Dense(128, activation='relu'), keras.layers.Dense(10, activation='softmax')])\n"
             "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
             "bad = keras.Sequential([keras.Input((2,)), keras.layers.Lambda(lambda t: t)])\n"
-            "number = 3", 60)
+            "number = 3\n"
+            "def build(): return model\n"
+            "def build_nothing(): return None\n"
+            "def build_broken(): raise ValueError('no layers yet')", 60)
         student = KernelStudent(run, call_timeout=60)
         student.install()
         rebuilt = student.model("model")
@@ -151,6 +173,8 @@ def test_a_model_crosses_from_a_real_kernel():
             student.model("bad")
         with pytest.raises(StudentError, match="number is not a Keras model"):
             student.model("number")
+        assert student.model("build", build=True).parameters == 101_770
+        _building_fails_as_locally(student)
     finally:
         client.stop_channels()
         km.shutdown_kernel(now=True)
