@@ -21,7 +21,7 @@ def find_root(start: Path | None = None) -> Path:
                             f"{here} or above")
 
 
-def load_config(root: Path, isolation: str = "none") -> Config:
+def load_config(root: Path, isolation: str = "none", datasets: list[str] | None = None) -> Config:
     """nbgrader_config.py plus the settings the engine relies on (NbGraderAPI does not load it)."""
     config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
@@ -31,10 +31,12 @@ def load_config(root: Path, isolation: str = "none") -> Config:
     config.TrustedExecute.kernel_manager_class = (
         "autograder.sandbox.QuietKernelManager" if isolation == "none"
         else "autograder.sandbox.SandboxKernelManager")
+    if datasets:  # read-only in the kernel, for course_data.py (autograder.datasets)
+        config.QuietKernelManager.datasets = list(datasets)
     return config
 
 
-def api(root: Path, isolation: str = "none"):
+def api(root: Path, isolation: str = "none", datasets: list[str] | None = None):
     """An NbGraderAPI on the course; alembic (run when a gradebook is created) must be on PATH."""
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
@@ -43,7 +45,7 @@ def api(root: Path, isolation: str = "none"):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    config = load_config(root, isolation)
+    config = load_config(root, isolation, datasets)
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import course, sandbox, tamper
+from autograder import course, datasets, sandbox, tamper, timing
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 
@@ -131,6 +131,10 @@ def fingerprint(root: Path, assignment: str, student: str, isolation: str) -> st
     inputs = [p for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()]
     inputs += sorted((root / "source" / assignment).glob("*.ipynb"))
     inputs += [root / course.CONFIG_FILE]
+    # what the model checks measure against: the data and this device's calibration
+    inputs += [p for p in datasets.manifests(root, assignment) if p.is_file()]
+    calibration = timing.calibration_path(root, assignment)
+    inputs += [calibration] if calibration.is_file() else []
     try:
         inputs += sorted(check_module_path(assignment).parent.glob("*.py"))
     except ValueError:  # no checks yet: grading says so per test cell
@@ -229,7 +233,7 @@ def grade(root: Path, assignment: str, students: list[str] | None = None,
     notebooks = source_notebooks(root, assignment)
     # nbgrader's gradebook code trips SQLAlchemy's autoflush warnings; they are not ours to fix.
     warnings.filterwarnings("ignore", module="nbgrader.api")
-    api = course.api(root, isolation)
+    api = course.api(root, isolation, datasets.prepare(root, assignment))
     ensure_in_gradebook(api, assignment)
     max_points = max_score(api, assignment)
     if students is None:

@@ -167,9 +167,14 @@ class QuietKernelManager(AsyncKernelManager):
     """A kernel whose own stdout/stderr (ipykernel's banners, a student's os.write(1, ...))
     goes nowhere: the grader's output is its own, `dlgrade grade --json` included."""
 
+    datasets = List(Unicode(), help="Dataset directories the kernel may read (course_data.py "
+                    "finds them through $DLGRADE_STUDENT_DATA).").tag(config=True)
+
     async def _async_pre_start_kernel(self, **kw):
         kw.setdefault("stdout", subprocess.DEVNULL)
         kw.setdefault("stderr", subprocess.DEVNULL)
+        if self.datasets:
+            kw["env"] = {**(kw.get("env") or os.environ), **data_environment(self.datasets)}
         return await super()._async_pre_start_kernel(**kw)
 
 
@@ -184,7 +189,6 @@ class SandboxKernelManager(QuietKernelManager):
     address_space = Unicode("64G", help="A generous RLIMIT_AS backstop (small values break numpy/TF).").tag(config=True)
     work_size = Unicode("512M", help="Size of the kernel's private copy of the submission.").tag(config=True)
     tmp_size = Unicode("512M", help="Size of the kernel's private /tmp.").tag(config=True)
-    datasets = List(Unicode(), help="Dataset directories visible read-only, at the same path.").tag(config=True)
     slot = Integer(0, help="Concurrent kernel slot: slot n runs as uid SLOT_UID_BASE + n.").tag(config=True)
     threads = Integer(0, help="Thread count for BLAS/TF in the kernel (0: this machine's cores).").tag(config=True)
 
@@ -406,6 +410,14 @@ def kernel_environment(threads: int, datasets: list[str] | None = None) -> dict[
         "TF_NUM_INTRAOP_THREADS": n,
         "TF_NUM_INTEROP_THREADS": "2",
     }
-    if datasets:
-        env["DLGRADE_DATA"] = os.pathsep.join(str(Path(d).resolve()) for d in datasets)
+    env.update(data_environment(datasets or []))
     return env
+
+
+def data_environment(datasets: list[str]) -> dict[str, str]:
+    """Where the kernel's course_data.py looks for the data the grader prepared."""
+    from autograder.course_data import DATA_DIRS_VARIABLE
+
+    if not datasets:
+        return {}
+    return {DATA_DIRS_VARIABLE: os.pathsep.join(str(Path(d).resolve()) for d in datasets)}

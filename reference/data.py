@@ -66,6 +66,11 @@ def _socket_timeout(seconds: float):
         socket.setdefaulttimeout(previous)
 
 
+def scale_pixels(images) -> np.ndarray:
+    """The course's preprocessing of 0..255 pixels: float32 in [0, 1], the same shape."""
+    return np.asarray(images, dtype=np.float32) / np.float32(255)
+
+
 # --- on-disk formats (as Keras writes and reads them) -----------------------------------
 
 def read_npz(path: Path) -> tuple:
