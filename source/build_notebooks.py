@@ -15,6 +15,7 @@ is reproducible.
 from __future__ import annotations
 
 import argparse
+import os
 import ast
 import inspect
 import sys
@@ -23,6 +24,7 @@ from types import ModuleType
 
 import nbformat
 
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # the model assignments import Keras
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -820,8 +822,37 @@ def ann_basics_notebook() -> nbformat.NotebookNode:
     ])
 
 
+def _elsewhere(module: str, function: str):
+    """A builder kept in its own file under source/ (imported when first used)."""
+    def build() -> nbformat.NotebookNode:
+        import importlib
+
+        here = str(Path(__file__).resolve().parent)
+        if here not in sys.path:
+            sys.path.insert(0, here)
+        return getattr(importlib.import_module(module), function)()
+    return build
+
+
 BUILDERS = {"conv-pooling": conv_pooling_notebook, "cnn-shapes": cnn_shapes_notebook,
-            "ann-basics": ann_basics_notebook}
+            "ann-basics": ann_basics_notebook,
+            "mnist-ann": _elsewhere("model_notebooks", "mnist_ann_notebook"),
+            "fashion-ann": _elsewhere("model_notebooks", "fashion_ann_notebook"),
+            "hdb-regression": _elsewhere("hdb_notebook", "hdb_regression_notebook")}
+
+
+# Files copied into an assignment's folder beside its notebook (nbgrader releases them,
+# and puts them back into every submission it grades).
+SUPPORT_FILES = {
+    "mnist-ann": {"course_data.py": "autograder/course_data.py"},
+    "fashion-ann": {"course_data.py": "autograder/course_data.py"},
+}
+
+
+def support_files(assignment: str) -> dict[Path, str]:
+    """{path in source/<assignment>/: the content it must have}."""
+    return {ROOT / "source" / assignment / name: (ROOT / master).read_text(encoding="utf-8")
+            for name, master in SUPPORT_FILES.get(assignment, {}).items()}
 
 
 def path_of(assignment: str) -> Path:
@@ -845,14 +876,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown assignment(s) {', '.join(unknown)} (known: {', '.join(BUILDERS)})")
     stale = []
     for assignment in args.assignments or list(BUILDERS):
-        text, path = render(assignment), path_of(assignment)
-        if args.check:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                stale.append(path)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}")
+        files = {path_of(assignment): render(assignment), **support_files(assignment)}
+        for path, text in files.items():
+            if args.check:
+                if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                    stale.append(path)
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}")
     for path in stale:
         print(f"stale: {path.relative_to(ROOT)} (run python source/build_notebooks.py)", file=sys.stderr)
     return 1 if stale else 0

@@ -128,7 +128,8 @@ def structure_differences(model, spec: ModelSpec, compiled_loss: str | None = No
         low, high = spec.parameters
         count = int(model.count_params())
         if not low <= count <= high:
-            out.append(f"parameters: expected between {low:,} and {high:,}, found {count:,}")
+            wanted = f"{low:,}" if low == high else f"between {low:,} and {high:,}"
+            out.append(f"parameters: expected {wanted}, found {count:,}")
     return out
 
 

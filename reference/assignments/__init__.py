@@ -21,6 +21,9 @@ MODULES = {
     "conv-pooling": "reference.assignments.conv_pooling",
     "cnn-shapes": "reference.assignments.cnn_shapes",
     "ann-basics": "reference.assignments.ann_basics",
+    "mnist-ann": "reference.assignments.mnist_ann",
+    "fashion-ann": "reference.assignments.fashion_ann",
+    "hdb-regression": "reference.assignments.hdb_regression",
 }
 
 __all__ = ["MODULES", "module", "solution_namespace"]

@@ -1,0 +1,214 @@
+"""What the checks of every "build and train a Keras model" assignment share.
+
+The model `build_model()` returns and the trained `model` are fetched once per
+student (config and weights cross the bridge; the grader rebuilds them), the
+held-out accuracy is measured once, in this process, on the grader's own test
+split, and each check reads the memo. A failure to fetch is remembered too, so
+every check that needs the model fails with the same reason.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from autograder import datasets
+from autograder.bridge import StudentError
+from autograder.checks.accuracy import Threshold, assert_step, classification_accuracy
+from autograder.checks.compare import assert_array_matches
+from autograder.checks.hints import with_hint
+from autograder.checks.structure import ModelSpec, structure_differences
+from reference.data import scale_pixels
+
+
+def _memo(student, key: str, compute):
+    memo = student.__dict__.setdefault("_dlgrade_memo", {})
+    if key not in memo:
+        try:
+            memo[key] = (True, compute())
+        except (StudentError, AssertionError) as exc:
+            memo[key] = (False, exc)
+    ok, value = memo[key]
+    if not ok:
+        raise type(value)(str(value))
+    return value
+
+
+def built_model(student):
+    """What the student's build_model() returns (compiled, untrained)."""
+    return _memo(student, "built", lambda: student.model("build_model", build=True))
+
+
+def trained_model(student):
+    """The student's `model` after the training cell."""
+    return _memo(student, "trained", lambda: student.model("model"))
+
+
+def assert_no_differences(student_model, spec: ModelSpec, what: str) -> None:
+    # the compiled loss only where the spec asks about it: one mistake, one check
+    differences = structure_differences(student_model.model, spec,
+                                        student_model.loss if spec.loss else None)
+    assert not differences, f"{what} differs from the exercise:\n" + "\n".join(
+        f"- {d}" for d in differences)
+
+
+def check_preprocess(student, images: np.ndarray) -> None:
+    """preprocess(images) gives the course's scaling of the pixels (float, in [0, 1])."""
+    actual = student.function("preprocess")(images)
+    expected = scale_pixels(images)
+    actual_array = np.asarray(actual) if isinstance(actual, np.ndarray) else actual
+    try:
+        assert_array_matches(actual_array, expected, f"preprocess(images of shape {images.shape})",
+                             rtol=1e-5, atol=1e-6)
+    except AssertionError as failure:
+        raise with_hint(failure, _preprocess_hint(actual_array, images)) from None
+
+
+def _preprocess_hint(actual, images: np.ndarray) -> str | None:
+    if not isinstance(actual, np.ndarray) or actual.shape != images.shape:
+        if isinstance(actual, np.ndarray) and actual.size == images.size:
+            return ("the images were reshaped; keep their shape (the model's Flatten layer "
+                    "flattens them)")
+        return None
+    pixels = images.astype(np.float64)
+    if np.allclose(actual, pixels):
+        return "the pixels were not scaled: divide by 255"
+    if np.allclose(actual, pixels / 256):
+        return "divided by 256: the largest pixel is 255, so divide by 255"
+    if actual.dtype.kind in "iub":
+        return "integer division (//) or an integer array: the result must be floats"
+    if np.allclose(actual, (pixels - pixels.mean()) / (pixels.std() or 1)):
+        return "standardised (mean 0, std 1) instead of scaled to [0, 1]"
+    return None
+
+
+# --------------------------------------------------------------------------- accuracy
+
+def held_out(dataset_name: str):
+    """(images scaled as the course does, labels, words naming them) from the grader's data."""
+    data = datasets.evaluation(dataset_name)
+    words = (f"the grader's {len(data.y_test):,} held-out test images"
+             + (" (the embedded stand-in data: the real dataset is not installed on this grader)"
+                if data.embedded else ""))
+    return scale_pixels(data.x_test), data.y_test, words, data.embedded
+
+
+def threshold_for(thresholds: dict[str, Threshold], embedded: bool) -> Threshold:
+    """Thresholds are per data source: real data, or the embedded stand-in."""
+    return thresholds["embedded" if embedded else "real"]
+
+
+def measured_accuracy(student, dataset_name: str) -> float:
+    def measure():
+        model = trained_model(student).model
+        x, y, _, _ = held_out(dataset_name)
+        try:
+            return classification_accuracy(model, x, y)
+        except AssertionError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the student's model could not run on the data
+            raise AssertionError(f"the model could not classify 28x28 images: "
+                                 f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}") from None
+    return _memo(student, f"accuracy:{dataset_name}", measure)
+
+
+TRAINED_MARGIN = 0.2  # above chance by this much: the model learnt something
+
+
+def assert_accuracy_step(student, dataset_name: str, thresholds: dict[str, Threshold],
+                         step: int, classes: int = 10) -> None:
+    accuracy = measured_accuracy(student, dataset_name)
+    _, _, words, embedded = held_out(dataset_name)
+    threshold = threshold_for(thresholds, embedded)
+    try:
+        assert_step(accuracy, threshold, step, what="accuracy")
+    except AssertionError as failure:
+        failure.args = (str(failure).replace("the grader's held-out data", words),)
+        untrained = accuracy < 1 / classes + TRAINED_MARGIN
+        raise with_hint(failure, f"the model looks untrained (chance is {1 / classes:.0%}): did "
+                                 "the training cell fit it on all of x_train?" if untrained
+                        else None) from None
+
+
+# --------------------------------------------------------------------------- the checks
+
+def image_classifier_checks(*, dataset: str, spec: ModelSpec, thresholds: dict[str, Threshold],
+                            training_cell: str, weights: dict[str, float] | None = None) -> dict:
+    """The hidden checks of a "preprocess, build, train" image-classifier assignment, as
+    test functions for the assignment's check module to take into its globals.
+
+    test_preprocess      preprocess(images): the course's scaling, shape kept
+    test_model           what build_model() returns: layers, input, output vs loss, parameters
+    test_accuracy        the trained `model` on the grader's test split, in Threshold's steps
+    test_training_time   the training cell within its calibrated budget
+    """
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from hypothesis.extra.numpy import arrays
+
+    from autograder.checks import grade, property_settings
+    from autograder.checks.accuracy import STEPS
+    from autograder.checks.budget import assert_within_budget
+
+    weights = {"layers": 2.0, **(weights or {})}
+    checks = {}
+
+    def check(function, grade_id: str, weight: float = 1.0):
+        checks[function.__name__] = grade(grade_id, weight)(function)
+        return function
+
+    def test_preprocess_scales_the_course_pixels(student):
+        pixels = np.zeros((2, 28, 28), dtype=np.uint8)
+        pixels[0, 0, :3] = (0, 51, 255)  # -> 0.0, 0.2, 1.0
+        pixels[1] = 128
+        check_preprocess(student, pixels)
+
+    @given(images=arrays(np.uint8, st.tuples(st.integers(1, 3), st.just(28), st.just(28)),
+                         elements=st.integers(0, 255)))
+    @property_settings(max_examples=12)
+    def test_preprocess_any_images(student, images):
+        check_preprocess(student, images)
+
+    def test_model_layers(student):
+        assert_no_differences(built_model(student), ModelSpec(layers=spec.layers), "build_model()")
+
+    def test_model_input_shape(student):
+        assert_no_differences(built_model(student), ModelSpec(input_shape=spec.input_shape),
+                              "build_model()")
+
+    def test_model_output_fits_the_loss(student):
+        built = built_model(student)
+        assert built.loss is not None, ("build_model() returns a model that is not compiled: "
+                                        "call model.compile(...) before returning it")
+        assert_no_differences(built, ModelSpec(loss=spec.loss), "build_model()")
+
+    def test_model_parameters(student):
+        assert_no_differences(built_model(student), ModelSpec(parameters=spec.parameters),
+                              "build_model()")
+
+    check(test_preprocess_scales_the_course_pixels, "test_preprocess")
+    check(test_preprocess_any_images, "test_preprocess")
+    check(test_model_layers, "test_model", weights["layers"])
+    check(test_model_input_shape, "test_model")
+    check(test_model_output_fits_the_loss, "test_model")
+    if spec.parameters is not None:
+        check(test_model_parameters, "test_model")
+
+    for step in range(1, STEPS + 1):
+        def test_accuracy(student, step=step):
+            assert_accuracy_step(student, dataset, thresholds, step)
+        test_accuracy.__name__ = f"test_accuracy_step_{step}_of_{STEPS}"
+        check(test_accuracy, "test_accuracy")
+
+    def test_training_within_budget(student):
+        assert_within_budget(student, training_cell)
+
+    def test_training_left_a_trained_model(student):
+        accuracy = measured_accuracy(student, dataset)
+        chance = 1 / (spec.layers[-1].units if spec.layers and spec.layers[-1].units else 10)
+        assert accuracy >= chance + TRAINED_MARGIN, (
+            f"`model` looks untrained: its accuracy {accuracy:.4f} is barely above chance "
+            f"({chance:.0%})\nLikely mistake: the training cell did not fit the model on "
+            "x_train (or fitted it on a few images only)")
+
+    check(test_training_within_budget, "test_training_time")
+    check(test_training_left_a_trained_model, "test_training_time")
+    return checks
