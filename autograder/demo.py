@@ -16,9 +16,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import course, grading
+from autograder import course, grading, timing
 
-DEMO_ASSIGNMENTS = ("conv-pooling", "cnn-shapes")
+DEMO_ASSIGNMENTS = ("conv-pooling", "cnn-shapes", "mnist-ann")
 STUDENTS = {
     "ada": "the solution",
     "ben": "one classic mistake per function",
@@ -66,6 +66,18 @@ def max_pool(x, pool_size=2, stride=None):
     return out[:, :, 0] if squeeze else out
 ''',
     },
+    "mnist-ann": {
+        "build_model": '''def build_model():
+    # the course's model before the exercise: no hidden layer
+    model = keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+''',
+    },
     "cnn-shapes": {
         "conv_params": '''def conv_params(kernel_size, in_channels, filters, use_bias=True):
     # forgets the bias
@@ -99,6 +111,10 @@ def build(repo: Path, target: Path) -> list[str]:
     shutil.copy(repo / course.CONFIG_FILE, target / course.CONFIG_FILE)
     for assignment in DEMO_ASSIGNMENTS:
         shutil.copytree(repo / "source" / assignment, target / "source" / assignment)
+        # this machine's reference timings, when the instructor has taken them
+        timings = repo / timing.CALIBRATION_DIR / assignment
+        if timings.is_dir():
+            shutil.copytree(timings, target / timing.CALIBRATION_DIR / assignment)
     api = course.api(target)
     for assignment in DEMO_ASSIGNMENTS:
         result = api.generate_assignment(assignment, force=True, create=True)

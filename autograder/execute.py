@@ -23,6 +23,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer, Unicode
 
+from autograder import timing
 from autograder.bridge import KernelStudent, StudentError
 from autograder.checks.runner import TestOutcome, run_checks, score_groups
 
@@ -73,6 +74,8 @@ class TrustedExecute(Execute):
     isolation = Unicode("none", help="The isolation level the kernel ran under.").tag(config=True)
     max_cell_output = Integer(2 * 2**20, help="Bytes of output one cell may keep.").tag(config=True)
     max_notebook_output = Integer(16 * 2**20, help="Bytes of output the notebook may keep.").tag(config=True)
+    training_timeout = Integer(3600, help="Seconds the assignment's training cell (its checks' "
+                                          "TRAINING_CELL) may take; other cells get `timeout`.").tag(config=True)
 
     def preprocess(self, nb, resources, km=None):
         info = resources.get("nbgrader", {})
@@ -87,6 +90,10 @@ class TrustedExecute(Execute):
         self._notebook_bytes = 0
         self._truncated: set[int] = set()
         self._budgets: list[dict] = []
+        training = timing.training_cell(self._assignment) if self._assignment else None
+        self.timeout_func = lambda cell: (
+            self.training_timeout if training and cell.metadata.get("nbgrader", {}).get("grade_id")
+            == training else self.timeout)
         started = time.monotonic()
         try:
             nb, resources = super().preprocess(nb, resources, km=km)
@@ -171,6 +178,8 @@ class TrustedExecute(Execute):
                  "seconds": round(seconds, 4)}
         if index in self._truncated:
             entry["output_truncated"] = True
+        if cell.metadata.get("nbgrader", {}).get("grade_id") and self.timeout_func is not None:
+            entry["limit"] = self.timeout_func(cell)
         entry.update(extra)
         self._cells.append(entry)
 

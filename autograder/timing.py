@@ -92,6 +92,17 @@ class Calibration:
         return self.device.get("kind") == "gpu"
 
 
+def training_cell(assignment: str) -> str | None:
+    """The TRAINING_CELL the assignment's checks declare, if any."""
+    import importlib
+
+    module = f"autograder.checks.{assignment.replace('-', '_')}"
+    try:
+        return getattr(importlib.import_module(module), "TRAINING_CELL", None)
+    except ModuleNotFoundError:
+        return None
+
+
 def calibration_path(root: Path, assignment: str, device_name: str | None = None) -> Path:
     return Path(root) / CALIBRATION_DIR / assignment / f"{device_name or device_id()}.json"
 
@@ -109,9 +120,11 @@ def _is_test_cell(cell) -> bool:
     return bool(meta.get("grade")) and not meta.get("solution")
 
 
-def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float) -> float:
+def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float,
+              data_dirs: list[str] | None = None) -> float:
     """Run the notebook's code cells (test cells skipped) in a fresh kernel; seconds of one cell."""
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     nb = nbformat.read(str(notebook), as_version=4)
     if not any(c.metadata.get("nbgrader", {}).get("grade_id") == cell_id for c in nb.cells):
@@ -123,7 +136,8 @@ def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float
         client = NotebookClient(nb, timeout=int(timeout), kernel_name="python3",
                                 kernel_manager_class=kernel_manager_class,
                                 resources={"metadata": {"path": work}},
-                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                                config=Config({"QuietKernelManager": {"datasets": data_dirs or []}}))
         seconds = None
         with client.setup_kernel():
             for index, cell in enumerate(nb.cells):
@@ -144,7 +158,7 @@ def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float
 def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: float = 3600,
               kernel_manager_class=None, progress=None) -> Calibration:
     """Warm up once, time `runs` fresh runs, store the median for this device."""
-    from autograder import sandbox
+    from autograder import datasets, sandbox
 
     if runs < 1:
         raise ValueError("runs must be at least 1")
@@ -155,12 +169,13 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
         kernel_manager_class = (sandbox.SandboxKernelManager if sandbox.probe().level != "none"
                                 else sandbox.QuietKernelManager)
     notebook = next((nb for nb in notebooks if _has_cell(nb, cell)), notebooks[0])
-    warmup = time_cell(notebook, cell, kernel_manager_class, timeout)
+    data_dirs = datasets.prepare(root, assignment)  # the data students train on
+    warmup = time_cell(notebook, cell, kernel_manager_class, timeout, data_dirs)
     if progress:
         progress(f"warm-up: {warmup:.3f} s (not counted)")
     timed = []
     for i in range(runs):
-        timed.append(time_cell(notebook, cell, kernel_manager_class, timeout))
+        timed.append(time_cell(notebook, cell, kernel_manager_class, timeout, data_dirs))
         if progress:
             progress(f"run {i + 1}/{runs}: {timed[-1]:.3f} s")
     info = device()
@@ -186,7 +201,8 @@ def budget_failure(student_seconds: float | None, calibration: Calibration | Non
                 f"on this device ({device_id()}); the instructor runs `dlgrade calibrate "
                 f"{assignment or 'ASSIGNMENT'}` first")
     if student_seconds is None:
-        return f"the training cell {calibration.cell} did not run, so it could not be timed"
+        return (f"the training cell {calibration.cell} did not run to the end (it raised an "
+                "error, or was never run), so it could not be timed")
     limit = factor * calibration.seconds
     kind = "GPU-timed" if calibration.gpu_timed else "CPU-timed"
     if student_seconds > limit:

@@ -1,7 +1,6 @@
 """`dlgrade calibrate ASSIGNMENT`: time the reference solution's training cell on this device."""
 from __future__ import annotations
 
-import importlib
 import sys
 
 from autograder import course, grading, timing
@@ -18,19 +17,30 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def training_cell(assignment: str) -> str | None:
-    """The TRAINING_CELL the assignment's checks declare, if any."""
-    module = f"autograder.checks.{assignment.replace('-', '_')}"
-    try:
-        return getattr(importlib.import_module(module), "TRAINING_CELL", None)
-    except ModuleNotFoundError:
+def ensure_calibrated(root, assignment: str, runs: int = 3, calibrate: bool = True):
+    """The calibration for this device, taken now when missing and `calibrate`; without it,
+    a warning that the budget check will say "uncalibrated". None when nothing is timed."""
+    cell = timing.training_cell(assignment)
+    if not cell:
         return None
+    existing = timing.load(root, assignment)
+    if existing is not None:
+        return existing
+    if not calibrate:
+        print(f"warning: {assignment} has no calibration for this device ({timing.device_id()}): "
+              f"its training-time check will fail as 'uncalibrated'. Run `dlgrade calibrate "
+              f"{assignment}` first, or grade with --calibrate.", file=sys.stderr, flush=True)
+        return None
+    print(f"calibrating {assignment} first (no reference timing on {timing.device_id()}): "
+          f"cell {cell}, 1 warm-up + {runs} run(s)", file=sys.stderr, flush=True)
+    return timing.calibrate(root, assignment, cell, runs=runs,
+                            progress=lambda line: print("  " + line, file=sys.stderr, flush=True))
 
 
 def run(args) -> int:
     root = course.find_root()
     grading.source_notebooks(root, args.assignment)  # a clear error for an unknown assignment
-    cell = args.cell or training_cell(args.assignment)
+    cell = args.cell or timing.training_cell(args.assignment)
     if not cell:
         raise ValueError(f"{args.assignment} declares no TRAINING_CELL: name it with --cell GRADE_ID")
     print(f"calibrating {args.assignment}: cell {cell}, 1 warm-up + {args.runs} runs on "

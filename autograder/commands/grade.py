@@ -6,6 +6,7 @@ import json
 import sys
 
 from autograder import course, grading
+from autograder.commands.calibrate import ensure_calibrated
 
 
 def add_parser(subparsers) -> None:
@@ -16,6 +17,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--regrade", action="store_true",
                         help="grade every submission again, even those an earlier run finished "
                              "and nothing has changed since")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="time the reference solution first when this device has no "
+                             "calibration for the assignment (see `dlgrade calibrate`)")
     sandboxing = parser.add_mutually_exclusive_group()
     sandboxing.add_argument("--require-sandbox", action="store_true",
                             help="refuse to grade unless kernels get full isolation "
@@ -96,6 +100,8 @@ def line(result) -> str:
 def run(args) -> int:
     root = course.find_root()
     isolation = isolation_for(args)
+    grading.source_notebooks(root, args.assignment)  # a clear error for an unknown assignment
+    ensure_calibrated(root, args.assignment, calibrate=args.calibrate)
     students = args.student or grading.submitted_students(root, args.assignment)
     with progress_reporter(args.assignment, len(students), quiet=args.json) as progress:
         results = grading.grade(root, args.assignment, students, isolation=isolation.level,

@@ -88,7 +88,7 @@ def cell_rows(cells: list[dict], cell_timeout: float | None) -> list[dict]:
     for cell in cells:
         test = "points" in cell
         seconds = float(cell.get("seconds") or 0.0)
-        budget = None if test else cell_timeout
+        budget = None if test else (cell.get("limit") or cell_timeout)  # a training cell has its own
         rows.append({
             "number": cell.get("index", 0) + 1,
             "grade_id": cell.get("grade_id") or "",

@@ -4,9 +4,11 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
-from autograder import course, demo, grading
+from autograder import course, datasets, demo, grading, timing
+from autograder.commands.calibrate import ensure_calibrated
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -16,6 +18,7 @@ pytestmark = pytest.mark.slow
 def demo_course(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     demo.build(REPO, root)
+    ensure_calibrated(root, "mnist-ann", runs=1)  # as `dlgrade demo` does
     results = {a: {r.student: r for r in grading.grade(root, a)} for a in demo.DEMO_ASSIGNMENTS}
     return root, results
 
@@ -199,3 +202,64 @@ def test_feedback_and_class_report_commands(demo_course, monkeypatch, capsys):
     assert report == root / "reports" / "conv-pooling" / "class-report.html"
     assert "data:image/png;base64," in report.read_text()
     assert main(["report", "no-such-assignment"]) == 2
+
+
+# --------------------------------------------------------------------------- a model assignment
+
+def _replace_cell(root, student, cell_id, source):
+    """A submission of mnist-ann: the solution notebook with one cell rewritten."""
+    nb = nbformat.read(str(root / "source" / "mnist-ann" / "mnist-ann.ipynb"), 4)
+    next(c for c in nb.cells if c.get("id") == cell_id).source = source
+    path = root / "submitted" / student / "mnist-ann" / "mnist-ann.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, str(path))
+
+
+def test_a_trained_model_is_graded_in_the_grader_through_the_kernel(demo_course):
+    root, results = demo_course
+    ada = _results_json(root, "ada", "mnist-ann")
+    calibration = timing.load(root, "mnist-ann")
+    assert ada["budgets"] == [{
+        "cell": "train", "seconds": ada["budgets"][0]["seconds"], "factor": 3.0,
+        "reference_seconds": calibration.seconds, "device": timing.device_id(calibration.device),
+        "gpu_timed": calibration.gpu_timed, "passed": True, "reason": None}]
+    assert 0 < ada["budgets"][0]["seconds"] <= 3 * calibration.seconds
+    # the kernel trained on the prepared training split; the test images stayed here
+    data = root / datasets.STUDENT_DATA_DIR / "mnist.npz"
+    with np.load(data) as arrays:
+        assert sorted(arrays.files) == ["source", "x_train", "x_val", "y_train", "y_val"]
+    autograded = nbformat.read(str(root / "autograded" / "ada" / "mnist-ann" / "mnist-ann.ipynb"), 4)
+    printed = "".join(o.get("text", "") for c in autograded.cells if c.get("id") == "data" for o in c.outputs)
+    assert ("EMBEDDED STAND-IN" in printed) == datasets.evaluation("mnist").embedded
+    assert "/" not in printed.split("mnist:")[1].split("training:")[0], "no grader paths"
+    ben = _cells(root, "ben", "mnist-ann")  # the course's model without the hidden layer
+    assert ben["test_model"]["score"] < ben["test_model"]["points"]
+    messages = " ".join(t["message"] or "" for t in ben["test_model"]["tests"])
+    assert "layer 2: expected Dense(128, relu), found Dense(10, softmax)" in messages
+    assert ben["test_preprocess"]["score"] == 2 and ben["test_training_time"]["score"] == 2
+
+
+def test_a_lambda_layer_and_a_training_cell_over_budget_lose_their_points(demo_course):
+    root, _ = demo_course
+    calibration = timing.load(root, "mnist-ann")
+    _replace_cell(root, "fay", "build_model", (
+        "def build_model():\n    model = keras.Sequential([keras.Input(shape=(28, 28)), "
+        "keras.layers.Flatten(), keras.layers.Lambda(lambda x: x * 1.0), "
+        "keras.layers.Dense(128, activation='relu'), keras.layers.Dense(10, activation='softmax')])\n"
+        "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n    return model\n"))
+    train = nbformat.read(str(root / "source" / "mnist-ann" / "mnist-ann.ipynb"), 4)
+    train = next(c for c in train.cells if c.get("id") == "train").source
+    _replace_cell(root, "gus", "train", train + f"\nimport time\ntime.sleep({3 * calibration.seconds + 1:.2f})\n")
+    results = {r.student: r for r in grading.grade(root, "mnist-ann", ["fay", "gus"])}
+    fay, gus = _cells(root, "fay", "mnist-ann"), _cells(root, "gus", "mnist-ann")
+    for cell in ("test_model", "test_accuracy"):
+        assert fay[cell]["score"] == 0
+        assert all("Lambda layer" in t["message"] for t in fay[cell]["tests"])
+    assert fay["test_preprocess"]["score"] == 2
+    assert {c: gus[c]["score"] for c in gus} == {"test_preprocess": 2, "test_model": 4,
+                                                 "test_accuracy": 8, "test_training_time": 1}
+    over = next(t for t in gus["test_training_time"]["tests"] if not t["passed"])
+    assert "over the budget of 3 x the reference solution's" in over["message"]
+    assert results["gus"].score == 15
+    budget = _results_json(root, "gus", "mnist-ann")["budgets"][0]
+    assert not budget["passed"] and budget["seconds"] > 3 * calibration.seconds

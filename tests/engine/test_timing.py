@@ -72,7 +72,8 @@ def test_budget_verdicts():
                            "reference solution's 2.00 s = 6.00 s (CPU-timed on cpu-")
     assert "(GPU-timed on gpu-" in timing.budget_failure(7, _calibration(2.0, "gpu"), 3)
     assert timing.budget_failure(None, _calibration(), 3) == (
-        "the training cell train did not run, so it could not be timed")
+        "the training cell train did not run to the end (it raised an error, or was never run), "
+        "so it could not be timed")
     uncalibrated = timing.budget_failure(1.0, None, 3, "mnist-ann")
     assert uncalibrated.startswith("uncalibrated: there is no reference timing for mnist-ann")
     assert "dlgrade calibrate mnist-ann" in uncalibrated
@@ -108,3 +109,23 @@ def test_device_ids_name_the_hardware_not_the_versions():
     assert timing.device_id(info) == timing.device_id(dict(info, numpy="0.0", tensorflow=None))
     assert timing.device_id(info) != timing.device_id(dict(info, cores=(info["cores"] or 1) + 1))
     assert timing.device_id(info).startswith(info["kind"] + "-")
+
+
+def test_grading_an_uncalibrated_assignment_warns_or_calibrates_first(tmp_path, capsys, monkeypatch):
+    from autograder.commands.calibrate import ensure_calibrated
+
+    assert ensure_calibrated(tmp_path, "conv-pooling", calibrate=False) is None  # nothing timed
+    assert capsys.readouterr().err == ""
+    assert ensure_calibrated(tmp_path, "mnist-ann", calibrate=False) is None
+    err = capsys.readouterr().err
+    assert "mnist-ann has no calibration for this device" in err and "--calibrate" in err
+    taken = []
+    monkeypatch.setattr(timing, "calibrate", lambda root, assignment, cell, runs, progress:
+                        taken.append((assignment, cell, runs)) or "calibrated")
+    assert ensure_calibrated(tmp_path, "mnist-ann", runs=1) == "calibrated"
+    assert taken == [("mnist-ann", "train", 1)] and "calibrating mnist-ann first" in capsys.readouterr().err
+    stored = _calibration(2.0)
+    path = timing.calibration_path(tmp_path, "mnist-ann")
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({**stored.__dict__, "assignment": "mnist-ann"}))
+    assert ensure_calibrated(tmp_path, "mnist-ann").seconds == 2.0 and len(taken) == 1
