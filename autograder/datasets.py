@@ -23,6 +23,7 @@ from autograder import course_data
 ASSIGNMENT_DATASETS = {
     "mnist-ann": ("mnist",),
     "fashion-ann": ("fashion_mnist",),
+    "hdb-regression": ("hdb_resale",),
 }
 STUDENT_DATA_DIR = Path(".dlgrade") / "student-data"
 
@@ -33,12 +34,13 @@ def for_assignment(assignment: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=None)
 def evaluation(name: str):
-    """The dataset as the grader holds it (a reference.data.Dataset), loaded once per process."""
-    from reference import data
+    """The dataset as the grader holds it, loaded once per process: a reference.data.Dataset
+    for images, a reference.hdb.HdbData (train and test DataFrames) for the HDB sales."""
+    from reference import data, hdb
 
     with warnings.catch_warnings():  # the fallback is named in every message that uses it
         warnings.simplefilter("ignore", data.FallbackDataWarning)
-        return data.load(name)
+        return hdb.load() if name in course_data.TABLES else data.load(name)
 
 
 def student_words(name: str, dataset) -> str:
@@ -46,7 +48,9 @@ def student_words(name: str, dataset) -> str:
     from reference import data
 
     if dataset.embedded:
-        return (f"EMBEDDED STAND-IN, not the real {name}: {data.DATASETS[name][3][1]} "
+        what = (f"{len(dataset.train) + len(dataset.test):,} generated sales in the file's format"
+                if name in course_data.TABLES else data.DATASETS[name][3][1])
+        return (f"EMBEDDED STAND-IN, not the real {name}: {what} "
                 "(the grader has no copy of the real data; it measures your model on the "
                 "same stand-in)")
     return f"the grader's copy of {name} (training split)"
@@ -75,11 +79,18 @@ def prepare(root: Path, assignment: str) -> list[str]:
     os.chmod(folder, 0o755)  # the kernel runs as another uid
     for name in names:
         dataset = evaluation(name)
-        (x_train, y_train), (x_val, y_val) = course_data.validation_split(dataset.x_train,
-                                                                         dataset.y_train)
-        manifest = {"name": name, "source": student_words(name, dataset), "embedded": dataset.embedded,
-                    "train": len(x_train), "validation": len(x_val),
-                    "digest": _digest(x_train, y_train, x_val, y_val)}
+        if name in course_data.TABLES:
+            arrays = None
+            text = dataset.train.to_csv(index=False)
+            size, digest = len(dataset.train), hashlib.sha256(text.encode()).hexdigest()
+        else:
+            arrays = dict(zip(("x_train", "y_train", "x_val", "y_val"), (
+                a for part in course_data.validation_split(dataset.x_train, dataset.y_train)
+                for a in part)))
+            size, digest = len(dataset.x_train), _digest(*arrays.values())
+        manifest = {"name": name, "source": student_words(name, dataset),
+                    "embedded": dataset.embedded, "examples": size,
+                    "validation": size - course_data.held_back(size), "digest": digest}
         path = folder / course_data.file_name(name)
         try:
             unchanged = json.loads(manifest_path(root, name).read_text()) == manifest and path.is_file()
@@ -87,12 +98,15 @@ def prepare(root: Path, assignment: str) -> list[str]:
             unchanged = False
         if unchanged:
             continue
-        partial = path.with_name(path.name + ".partial.npz")
-        np.savez(partial, x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val,
-                 source=np.array(manifest["source"]))
+        partial = path.with_name(path.name + ".partial" + path.suffix)
+        if arrays is None:
+            partial.write_text(text)
+        else:
+            np.savez(partial, **arrays, source=np.array(manifest["source"]))
         os.chmod(partial, 0o644)
         os.replace(partial, path)
         manifest_path(root, name).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        os.chmod(manifest_path(root, name), 0o644)
     return [str(folder)]
 
 

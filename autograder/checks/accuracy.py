@@ -40,6 +40,20 @@ class Threshold:
     def level(self, step: int) -> float:
         return self.floor + (self.target - self.floor) * step / STEPS
 
+    short, beyond = "below", "or below"  # how a value misses a step, and the floor
+
+
+@dataclass(frozen=True)
+class ErrorThreshold(Threshold):
+    """The same scale for an error (an MAE, in the target's units): lower is better, so the
+    floor (no credit, at or above) is larger than the target (full credit, at or below)."""
+
+    def __post_init__(self):
+        if not (np.isfinite(self.floor) and 0 <= self.target < self.floor):
+            raise ValueError(f"an error threshold needs 0 <= target < floor, got {self}")
+
+    short, beyond = "above", "or above"
+
 
 def classification_accuracy(model, x: np.ndarray, y: np.ndarray, batch_size: int = 512) -> float:
     """Fraction of `x` the model labels as `y` (integer labels, or one-hot rows), counted
@@ -51,9 +65,10 @@ def classification_accuracy(model, x: np.ndarray, y: np.ndarray, batch_size: int
     return float(ref_metrics.accuracy(y, predictions))
 
 
-def assert_step(accuracy: float, threshold: Threshold, step: int, what: str = "accuracy") -> None:
-    """One of the STEPS checks of an accuracy question, with a message that says where it is."""
-    assert threshold.step_reached(accuracy, step), (
-        f"{what} {accuracy:.4f} on the grader's held-out data is below "
-        f"{threshold.level(step):.4f} (step {step} of {STEPS}: no credit at {threshold.floor:.4f} "
-        f"or below, full credit at {threshold.target:.4f})")
+def assert_step(value: float, threshold: Threshold, step: int, what: str = "accuracy",
+                number: str = ".4f") -> None:
+    """One of the STEPS checks of an accuracy (or error) question, saying where the value is."""
+    assert threshold.step_reached(value, step), (
+        f"{what} {value:{number}} on the grader's held-out data is {threshold.short} "
+        f"{threshold.level(step):{number}} (step {step} of {STEPS}: no credit at "
+        f"{threshold.floor:{number}} {threshold.beyond}, full credit at {threshold.target:{number}})")

@@ -4,7 +4,8 @@ import os
 import numpy as np
 import pytest
 
-from autograder.checks.accuracy import STEPS, Threshold, assert_step, classification_accuracy
+from autograder.checks.accuracy import (STEPS, ErrorThreshold, Threshold, assert_step,
+                                        classification_accuracy)
 
 SCALE = Threshold(floor=0.80, target=0.96)
 
@@ -30,6 +31,31 @@ def test_a_step_says_where_the_model_is():
                                              r"below 0.8800 \(step 2 of 4: no credit at 0.8000"):
         assert_step(0.85, SCALE, 2)
     assert_step(0.85, SCALE, 1)
+
+
+ERRORS = ErrorThreshold(floor=60.0, target=20.0)  # an MAE in thousands of dollars
+
+
+@pytest.mark.parametrize("mae, credit", [
+    (100.0, 0.0), (60.0, 0.0), (50.1, 0.0), (50.0, 0.25), (35.0, 0.5), (30.0, 0.75), (20.0, 1.0),
+    (3.0, 1.0), (float("nan"), 0.0), (float("inf"), 0.0),
+])
+def test_an_error_scale_gives_credit_as_the_error_falls(mae, credit):
+    assert ERRORS.credit(mae) == credit
+
+
+@pytest.mark.parametrize("floor, target", [(20.0, 60.0), (5.0, 5.0), (10.0, -1.0), (float("inf"), 5.0)])
+def test_bad_error_thresholds_are_refused(floor, target):
+    with pytest.raises(ValueError, match="target < floor"):
+        ErrorThreshold(floor, target)
+
+
+def test_an_error_step_says_where_the_model_is():
+    with pytest.raises(AssertionError, match=r"MAE 41.30 on the grader's held-out data is above "
+                                             r"40.00 \(step 2 of 4: no credit at 60.00 or above, "
+                                             r"full credit at 20.00\)"):
+        assert_step(41.3, ERRORS, 2, "MAE", number=".2f")
+    assert_step(41.3, ERRORS, 1, "MAE")
 
 
 class _Fixed:
