@@ -846,6 +846,7 @@ BUILDERS = {"conv-pooling": conv_pooling_notebook, "cnn-shapes": cnn_shapes_note
 SUPPORT_FILES = {
     "mnist-ann": {"course_data.py": "autograder/course_data.py"},
     "fashion-ann": {"course_data.py": "autograder/course_data.py"},
+    "hdb-regression": {"course_data.py": "autograder/course_data.py"},
 }
 
 

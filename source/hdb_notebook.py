@@ -13,6 +13,8 @@ import json
 import nbformat
 
 import build_notebooks as nb
+import model_notebooks as models
+from autograder.checks import hdb_regression as checks
 from reference import hdb
 from reference.assignments import hdb_regression
 
@@ -23,6 +25,9 @@ HDB_PARTS = (
     ("test_one_hot", "`one_hot`", 2),
     ("test_scale", "`scale`", 2),
     ("test_features", "`prepare_features`", 3),
+    ("test_model", "`build_model`: the regression network", 3),
+    ("test_mae", "the trained `model`'s error on the grader's test sales", 6),
+    ("test_training_time", "the training cell: within its time budget, leaving a trained `model`", 2),
 )
 HDB_POINTS = {grade_id: points for grade_id, _, points in HDB_PARTS}
 
@@ -66,7 +71,7 @@ def hdb_regression_notebook() -> nbformat.NotebookNode:
     examples["source"] = _example_data()  # built line by line: cleandoc would mangle the f-strings' indents
     return nb.notebook([
         nb.markdown("intro", f"""
-            # Predicting HDB resale prices: preparing the data
+            # Predicting HDB resale prices with a neural network
 
             The course's first network is a regression: from the resale transactions of HDB flats
             (data.gov.sg), predict a flat's resale price. Each sale is one row:
@@ -79,7 +84,8 @@ def hdb_regression_notebook() -> nbformat.NotebookNode:
             A network only takes numbers, and learns best when they are of similar size. Here you
             turn the rows into such numbers: the remaining lease and the storey range into numbers,
             the town, flat type and flat model into one-hot columns, and everything scaled to
-            [0, 1] with the training set's minimum and maximum.
+            [0, 1] with the training set's minimum and maximum. Then you build and train the
+            network that predicts the price from them.
 
             **How this notebook is graded.** Write your code in the cells marked
             `# YOUR CODE HERE` (delete the `raise NotImplementedError()` line). Do not rename the
@@ -88,18 +94,23 @@ def hdb_regression_notebook() -> nbformat.NotebookNode:
             also runs *hidden checks* (named in the last line of each test cell) on many other
             leases, storey ranges, category lists and generated sales, compares your results with
             a trusted implementation, and tells you the smallest input where yours differs.
-            Partial credit is given per check.
+            Partial credit is given per check. For the network, the grader rebuilds your trained
+            model in its own process (standard Keras layers only: no `Lambda`, no custom layers)
+            and measures its error on test sales your notebook never sees.
 
-            | Part | Function | Points |
+            | Part | What | Points |
             |---|---|---|
             {table}
             | | **Total** | **{sum(p.values())}** |
 
-            Use pandas and numpy (no scikit-learn for these parts).
+            Use pandas and numpy for the preparation (no scikit-learn), Keras for the network.
             """),
         nb.code("setup", """
             import numpy as np
             import pandas as pd
+            import keras
+
+            keras.utils.set_random_seed(0)  # the same weights and batches on every run
             """),
         examples,
         nb.markdown("explain_remaining_lease", """
@@ -239,10 +250,74 @@ def hdb_regression_notebook() -> nbformat.NotebookNode:
             assert x[0, 36 + FLAT_MODELS.index("Improved")] == 1 and x[1, 36 + FLAT_MODELS.index("New Generation")] == 1
             assert x.sum() == (44 + 11 + 736) + (67 + 2 + 727) + 6, "three 1s per row, nothing else"
             """),
+        nb.markdown("explain_model", """
+            ## 6. The network
+
+            Now the course's regression: a network that reads the 57 features of a sale and
+            predicts its price. The cell below (run it, do not change it) loads the training sales
+            with `load_data`, holds back the last tenth for validation, turns both into features
+            with your functions, scales them with the training part's min and max, and gives the
+            prices in **thousands of dollars** (232.0 for 232,000): numbers of that size are easy
+            for a network to reach.
+
+            Write `build_model()`: `keras.Input(shape=(N_FEATURES,))`, at least one hidden `Dense`
+            layer with relu, and an output `Dense(1)` with no activation (a price can be any
+            number; relu or sigmoid would cap it). Compile it with adam and a regression loss:
+            `"mse"` (mean squared error), with `metrics=["mae"]` to watch the mean absolute error.
+            """),
+        nb.code("training_data", """
+            from course_data import load_data
+
+            train_rows, val_rows = load_data("hdb_resale")
+            x_train, x_val = scale(prepare_features(train_rows, CATEGORIES), prepare_features(val_rows, CATEGORIES))
+            y_train = train_rows["resale_price"].to_numpy() / 1000  # thousands of dollars
+            y_val = val_rows["resale_price"].to_numpy() / 1000
+            N_FEATURES = x_train.shape[1]
+            print("training:", x_train.shape, "validation:", x_val.shape)
+            """),
+        nb.solution(m, "build_model"),
+        nb.tests("test_model", p["test_model"], """
+            # Public checks. Run this cell to check your work.
+            m = build_model()
+            assert m.input_shape == (None, N_FEATURES), "start with keras.Input(shape=(N_FEATURES,))"
+            assert m.layers[-1].units == 1 and m.layers[-1].activation.__name__ == "linear", "one output, no activation"
+            assert any(layer.activation.__name__ == "relu" for layer in m.layers[:-1]), "a hidden relu layer"
+            assert m.loss in ("mse", "mae", "mean_squared_error", "mean_absolute_error"), "a regression loss"
+            """),
+        nb.markdown("explain_training", f"""
+            ## 7. Train it
+
+            Build the model and train it with `model.fit` on `x_train`, `y_train`, watching the
+            validation set. Keep the trained model in `model` (and what `fit` returns in
+            `history`): the grader measures that `model` on test sales your notebook never sees,
+            prepared and scaled the same way, as its mean absolute error in thousands of dollars.
+            Full credit at an MAE of {checks.THRESHOLDS["real"].target:g} (thousand dollars) on the
+            real data, none at {checks.THRESHOLDS["real"].floor:g} or more; on the grader's
+            generated stand-in (used when it has no copy of the real file, and printed by
+            `load_data` above) {checks.THRESHOLDS["embedded"].target:g} and
+            {checks.THRESHOLDS["embedded"].floor:g}. Predicting the average price for every sale
+            gets an MAE of about 77 there.
+
+            The grader times this cell from outside your kernel: it may take up to 3 times as long
+            as the reference solution's on the grading machine (10 epochs of a 64-64 network).
+            """),
+        models.training_cell("train", m.TRAINING),
+        nb.tests("test_mae", p["test_mae"], """
+            # Public checks. Run this cell to check your work.
+            val_mae = float(np.mean(np.abs(model.predict(x_val, verbose=0)[:, 0] - y_val)))
+            print(f"validation MAE: {val_mae:.1f} thousand dollars")
+            assert val_mae < 40, "far from what this network reaches: is it trained?"
+            """),
+        nb.tests("test_training_time", p["test_training_time"], """
+            # Public checks. Run this cell to check your work.
+            assert history.history["loss"][-1] < history.history["loss"][0], "the loss went down"
+            """),
         nb.markdown("closing", """
             ## What the hidden checks look at
 
-            For every function, the sample rows above and many other inputs: leases of every form
+            For the network: the model `build_model()` returns (its input, hidden and output layers
+            and its loss), and the trained `model`, rebuilt in the grader from its configuration and
+            weights (standard Keras layers only) and measured there. For every function, the sample rows above and many other inputs: leases of every form
             from "01 month" to "98 years 11 months", three- and five-storey ranges, category lists
             in any order with values that are not in them, small matrices with constant columns and
             test values beyond the training range, and generated sales with the data's columns. When

@@ -578,3 +578,143 @@ def feature_cases(draw):
 @given(case=feature_cases())
 def test_features_any_sales(student, case):
     _check_features(student, *case)
+
+
+# =========================================================================== the network
+#
+#   test_model          what build_model() returns: the 57 features in, a hidden relu layer,
+#                       one linear output, a regression loss
+#   test_mae            the trained `model`'s MAE (thousands of dollars) on the grader's test
+#                       sales, prepared by reference/hdb.py and scaled with the min and max of
+#                       the training part the student's notebook scaled with
+#   test_training_time  the `train` cell within 3 x the calibrated reference; better than
+#                       predicting the average price
+#
+# MAE thresholds, per data source, in thousands of dollars. The generated stand-in
+# (20,000 sales, 5% noise): the reference (64-64 relu, 10 epochs) reaches about 18,
+# one hidden layer of 64 about 19 after 20 epochs, the noise-free price itself 14.7,
+# predicting the mean 77; no credit at 60, full credit at 25. The real file: not
+# measured here (it cannot be downloaded on the development machine); provisional
+# values from the spread of its prices (mean about 440, standard deviation about
+# 160): no credit at 120, full credit at 60. Check them on the grading machine.
+
+import functools  # noqa: E402
+
+from autograder import course_data, datasets  # noqa: E402
+from autograder.checks.accuracy import STEPS, ErrorThreshold, assert_step  # noqa: E402
+from autograder.checks.structure import (Layer, ModelSpec, _loss_name,  # noqa: E402
+                                         describe_layers)
+from autograder.checks.trained_models import (_memo, assert_no_differences, built_model,  # noqa: E402
+                                              trained_model)
+from autograder.checks.budget import assert_within_budget  # noqa: E402
+
+TRAINING_CELL = "train"
+THRESHOLDS = {"real": ErrorThreshold(floor=120.0, target=60.0),
+              "embedded": ErrorThreshold(floor=60.0, target=25.0)}
+REGRESSION_LOSSES = ("mean_squared_error", "mse", "mean_absolute_error", "mae")
+
+
+@functools.lru_cache(maxsize=1)
+def _held_out():
+    """(features, prices in thousands, words, embedded, the average-price MAE) of the test sales."""
+    data = datasets.evaluation("hdb_resale")
+    trained_on = data.train.iloc[:course_data.held_back(len(data.train))]
+    scaling = hdb.fit_min_max(hdb.design_matrix(trained_on))
+    x = hdb.features(data.test, scaling=scaling)
+    y = hdb.target(data.test) / 1000
+    baseline = float(np.mean(np.abs(y - hdb.target(trained_on).mean() / 1000)))
+    words = (f"the grader's {len(y):,} held-out test sales"
+             + (" (the embedded stand-in data: the real file is not installed on this grader)"
+                if data.embedded else ""))
+    return x, y, words, data.embedded, baseline
+
+
+def _errors(student) -> tuple[float, float]:
+    """(MAE, RMSE) of the trained model on the test sales, in thousands of dollars."""
+    def measure():
+        model = trained_model(student).model
+        x, y, _, _, _ = _held_out()
+        try:
+            predictions = np.asarray(model.predict(x, batch_size=1024, verbose=0))
+        except Exception as exc:  # noqa: BLE001 - the student's model could not run on the data
+            raise AssertionError(f"the model could not predict from the {x.shape[1]} features: "
+                                 f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}") from None
+        if predictions.shape != (len(y), 1):
+            raise AssertionError(f"the model's output has shape {predictions.shape}: a price "
+                                 f"model gives one number per sale, shape ({len(y)}, 1)")
+        errors = predictions[:, 0].astype(np.float64) - y
+        return float(np.mean(np.abs(errors))), float(np.sqrt(np.mean(errors ** 2)))
+    return _memo(student, "errors", measure)
+
+
+def _mae_hint(student, mae: float, baseline: float) -> str | None:
+    model = trained_model(student).model
+    x, y, _, _, _ = _held_out()
+    typical = float(np.median(np.abs(model.predict(x[:200], verbose=0)[:, 0])))
+    if typical > 100 * float(np.median(y)):
+        return "the predictions are in dollars: the model must predict thousands of dollars (y_train)"
+    if mae >= 0.9 * baseline:
+        return ("no better than predicting the average price for every sale: is the model "
+                "trained, and is its output linear?")
+    return None
+
+
+@grade("test_model", 1)
+def test_model_input_and_output(student):
+    assert_no_differences(built_model(student), ModelSpec(
+        input_shape=(len(hdb.feature_names()),), output=Layer("Dense", 1, "linear")), "build_model()")
+
+
+@grade("test_model", 1)
+def test_model_has_a_hidden_relu_layer(student):
+    layers = describe_layers(built_model(student).model, {"Dropout", "InputLayer"})
+    hidden = [layer for layer in layers[:-1] if layer.kind == "Dense"]
+    assert hidden, (f"build_model() has no hidden Dense layer (found {', '.join(map(str, layers))}):"
+                    " without one the network is a linear regression")
+    assert any(layer.activation == "relu" for layer in hidden), (
+        f"build_model()'s hidden layers have no relu ({', '.join(map(str, hidden))})")
+
+
+@grade("test_model", 1)
+def test_model_is_compiled_with_a_regression_loss(student):
+    loss = built_model(student).loss
+    assert loss is not None, ("build_model() returns a model that is not compiled: call "
+                              "model.compile(...) before returning it")
+    assert _loss_name(loss) in REGRESSION_LOSSES, (
+        f"build_model() compiles with the loss {loss}, not a regression loss: use \"mse\" "
+        "(or \"mae\") for a price")
+
+
+def _mae_step(student, step: int) -> None:
+    mae, rmse = _errors(student)
+    _, _, words, embedded, baseline = _held_out()
+    try:
+        assert_step(mae, THRESHOLDS["embedded" if embedded else "real"], step,
+                    what="MAE (thousands of dollars)", number=".2f")
+    except AssertionError as failure:
+        failure.args = (str(failure).replace("the grader's held-out data", words)
+                        + f"; RMSE {rmse:.2f}",)
+        raise with_hint(failure, _mae_hint(student, mae, baseline)) from None
+
+
+for _step in range(1, STEPS + 1):
+    def _check(student, step=_step):
+        _mae_step(student, step)
+    _check.__name__ = f"test_mae_step_{_step}_of_{STEPS}"
+    globals()[_check.__name__] = grade("test_mae")(_check)
+del _check
+
+
+@grade("test_training_time")
+def test_training_within_budget(student):
+    assert_within_budget(student, TRAINING_CELL)
+
+
+@grade("test_training_time")
+def test_training_left_a_trained_model(student):
+    mae, _ = _errors(student)
+    baseline = _held_out()[4]
+    assert mae < 0.5 * baseline, (
+        f"`model` looks untrained: its MAE {mae:.2f} is not half that of predicting the average "
+        f"price for every sale ({baseline:.2f})\nLikely mistake: the training cell did not fit "
+        "the model on x_train, y_train (or fitted it on a few sales only)")

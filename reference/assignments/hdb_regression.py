@@ -7,6 +7,7 @@ function below is copied verbatim into a solution cell of
 source/hdb-regression/hdb-regression.ipynb by source/hdb_notebook.py; the
 docstrings are the task statements the students read.
 """
+import keras
 import numpy as np
 import pandas as pd
 
@@ -97,3 +98,32 @@ def prepare_features(df, categories):
         parts.append(one_hot(df[column], categories[column]))
     return np.hstack(parts).astype(float)
     ### END SOLUTION
+
+
+def build_model():
+    """A regression network for the N_FEATURES scaled features of a sale, compiled, untrained.
+
+    Start with keras.Input(shape=(N_FEATURES,)); then at least one hidden Dense layer
+    with relu; the output is ONE neuron with no activation (a price can be any
+    number). Compile it with the adam optimizer, a regression loss ("mse", the
+    course's mean squared error) and the "mae" metric.
+    """
+    ### BEGIN SOLUTION
+    model = keras.Sequential([
+        keras.Input(shape=(N_FEATURES,)),
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(1),
+    ])
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    return model
+    ### END SOLUTION
+
+
+# The training cell (timed by the grader): it must leave the trained model in `model`.
+TRAINING = """\
+### BEGIN SOLUTION
+model = build_model()
+history = model.fit(x_train, y_train, epochs=10, batch_size=64,
+                    validation_data=(x_val, y_val), verbose=2)
+### END SOLUTION"""

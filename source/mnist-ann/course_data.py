@@ -2,21 +2,25 @@
 
     from course_data import load_data
     (x_train, y_train), (x_val, y_val) = load_data("mnist")
+    train_rows, val_rows = load_data("hdb_resale")          # pandas DataFrames
 
-You get the training images, with the last tenth of them held back as a
-validation set. The official test images are not here: the grader keeps them
-and measures your model on them, so training on them could not help anyway.
+You get the training data, with the last tenth of it held back as a validation
+set. The test data is not here: the grader keeps it and measures your model on
+it, so training on it could not help anyway.
 
-In the grader, the arrays come from the files it prepared for your kernel (the
+In the grader, the data comes from the files it prepared for your kernel (the
 same data it measures your model with; it prints where they came from). On your
-own computer, from Keras's own loader (`keras.datasets`), which downloads the
-dataset once.
+own computer, the images come from Keras's own loader (`keras.datasets`, which
+downloads them once), the HDB sales from data.gov.sg's file
+(`resale-flat-prices-based-on-registration-date-from-jan-2017-onwards.csv`) in
+this folder.
 
 (The grader copies this file into every model assignment; it imports nothing
 of the grader's.)
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -24,42 +28,80 @@ import numpy as np
 
 VALIDATION_FRACTION = 0.1
 DATA_DIRS_VARIABLE = "DLGRADE_STUDENT_DATA"
-DATASETS = ("mnist", "fashion_mnist")
+IMAGES = ("mnist", "fashion_mnist")
+TABLES = {"hdb_resale": "resale-flat-prices-based-on-registration-date-from-jan-2017-onwards.csv"}
+DATASETS = IMAGES + tuple(TABLES)
+# The columns read as text (the rest as numbers), as the file holds them.
+TEXT_COLUMNS = ("month", "town", "flat_type", "block", "street_name", "storey_range",
+                "flat_model", "remaining_lease")
+
+
+def held_back(n: int, fraction: float = VALIDATION_FRACTION) -> int:
+    """Where the validation part starts: the last `fraction` of n examples."""
+    return n - max(1, int(round(n * fraction)))
 
 
 def validation_split(x, y, fraction: float = VALIDATION_FRACTION):
     """(x_train, y_train), (x_val, y_val): the last `fraction` of the examples held back."""
-    keep = len(x) - max(1, int(round(len(x) * fraction)))
+    keep = held_back(len(x), fraction)
     return (x[:keep], y[:keep]), (x[keep:], y[keep:])
 
 
 def file_name(name: str) -> str:
-    return f"{name}.npz"
+    return f"{name}.csv" if name in TABLES else f"{name}.npz"
+
+
+def _read_table(path):
+    import pandas as pd
+
+    return pd.read_csv(path, dtype={column: str for column in TEXT_COLUMNS})
 
 
 def _prepared(name: str):
+    """(the data, where it came from) from a folder the grader prepared, or None."""
     for folder in filter(None, os.environ.get(DATA_DIRS_VARIABLE, "").split(os.pathsep)):
         path = Path(folder) / file_name(name)
-        if path.is_file():
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {key: data[key] for key in data.files}
-            return arrays
+        if not path.is_file():
+            continue
+        if name in TABLES:
+            source = json.loads((Path(folder) / f"{name}.json").read_text())["source"]
+            return _read_table(path), source
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+        return arrays, str(arrays.pop("source"))
     return None
 
 
-def load_data(name: str, verbose: bool = True):
-    """(x_train, y_train), (x_val, y_val) of the dataset `name` ("mnist" or "fashion_mnist").
+def _split_rows(rows):
+    keep = held_back(len(rows))
+    return rows.iloc[:keep].reset_index(drop=True), rows.iloc[keep:].reset_index(drop=True)
 
-    Images are uint8 arrays of shape (N, 28, 28) with values 0..255; labels are
-    integers 0..9.
+
+def load_data(name: str, verbose: bool = True):
+    """The training data of `name`, as (training part, validation part).
+
+    "mnist", "fashion_mnist": (x_train, y_train), (x_val, y_val); images are uint8
+    arrays of shape (N, 28, 28) with values 0..255, labels integers 0..9.
+    "hdb_resale": train_rows, val_rows, DataFrames with the file's columns.
     """
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}: use one of {', '.join(DATASETS)}")
-    arrays = _prepared(name)
-    if arrays is not None:
+    prepared = _prepared(name)
+    if prepared is not None:
+        data, source = prepared
         if verbose:
-            print(f"{name}: {arrays['source']}")
-        return (arrays["x_train"], arrays["y_train"]), (arrays["x_val"], arrays["y_val"])
+            print(f"{name}: {source}")
+        if name in TABLES:
+            return _split_rows(data)
+        return (data["x_train"], data["y_train"]), (data["x_val"], data["y_val"])
+    if name in TABLES:
+        path = Path(TABLES[name])
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} is not in this folder: download it from data.gov.sg "
+                                    "(HDB resale flat prices) and put it beside the notebook")
+        if verbose:
+            print(f"{name}: from {path}")
+        return _split_rows(_read_table(path))
     import keras
 
     (x, y), _ = getattr(keras.datasets, name).load_data()

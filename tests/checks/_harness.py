@@ -80,6 +80,11 @@ class AssignmentChecks:
     catalogue: ModuleType
     deleted: tuple[str, ...]  # the functions (or values) whose deletion is tried
     regrade: tuple[str, int]  # a mutant, and how many of its checks at least must fail
+    # An assignment that also trains a model: the model's cells and functions, and the cells
+    # that load its data and train it, are proven by test_checks_models.py instead.
+    model_cells: tuple[str, ...] = ()
+    model_functions: tuple[str, ...] = ()
+    kernel_only_cells: tuple[str, ...] = ()
 
     def pytest_generate_tests(self, metafunc):
         if "mutant" in metafunc.fixturenames:
@@ -97,7 +102,8 @@ class AssignmentChecks:
         """(scores, outcomes) of the checks (all, or one cell's) on the namespace (cached under `key`)."""
         cache = (self.assignment, key)
         if key is None or cache not in _RUNS:
-            outcomes = run_checks(self.assignment, LocalStudent(namespace), grade_id=grade_id)
+            outcomes = [o for o in run_checks(self.assignment, LocalStudent(namespace), grade_id=grade_id)
+                        if o.grade_id not in self.model_cells]
             if key is None:
                 return score_groups(outcomes), outcomes
             _RUNS[cache] = outcomes
@@ -152,7 +158,8 @@ class AssignmentChecks:
         nb = self._notebook()
         assert (nb["nbformat"], nb["metadata"]["kernelspec"]["name"]) == (4, "python3")
         graded = [c["metadata"]["nbgrader"] for c in nb["cells"] if is_test_cell(c)]
-        points = [(meta["grade_id"], meta["points"]) for meta in graded]
+        points = [(meta["grade_id"], meta["points"]) for meta in graded
+                  if meta["grade_id"] not in self.model_cells]
         assert points == list(self.points.items()), "one autograded test cell per check group, in order"
         assert self.catalogue.ALL_CELLS == self.cells
         for cell in nb["cells"]:
@@ -171,6 +178,7 @@ class AssignmentChecks:
         nb = self._notebook()
         namespace: dict = {"__name__": "notebook"}
         code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        code_cells = [c for c in code_cells if c["id"] not in self.kernel_only_cells + self.model_cells]
         for cell in code_cells:  # the cells that run in the student's kernel
             if not is_test_cell(cell):
                 exec(compile(cell["source"], f"<cell {cell['id']}>", "exec"), namespace)
@@ -185,7 +193,8 @@ class AssignmentChecks:
     def test_call_graph_matches_the_solution(self):
         namespace = solution_namespace(self.assignment)
         calls = self.catalogue.CALLS
-        functions = {name for name, value in namespace.items() if inspect.isfunction(value)}
+        functions = {name for name, value in namespace.items()
+                     if inspect.isfunction(value) and name not in self.model_functions}
         assert functions == set(calls), "CALLS lists every function of the solution"
         read = {name: tuple(sorted(set(namespace[name].__code__.co_names) & set(calls))) for name in calls}
         assert read == {name: tuple(sorted(called)) for name, called in calls.items()}

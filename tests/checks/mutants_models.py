@@ -54,7 +54,96 @@ CUSTOM_LAYER = '''class Doubling(keras.layers.Layer):
 '''
 
 
+def regression_model(*layers: str, loss: str = '"mse"', prelude: str = "",
+                     first: str = "keras.Input(shape=(N_FEATURES,))") -> str:
+    body = ",\n        ".join((first,) + layers)
+    return (f"{prelude}def build_model():\n    model = keras.Sequential([\n        {body},\n    ])\n"
+            f"    model.compile(optimizer=\"adam\", loss={loss}, metrics=[\"mae\"])\n    return model\n")
+
+
+def regression_training(fit: str = "x_train, y_train") -> str:
+    return f"model = build_model()\nhistory = model.fit({fit}, epochs=10, batch_size=64, verbose=0)\n"
+
+
+RELU_64 = 'keras.layers.Dense(64, activation="relu")'
+
+
+def hdb_catalogue() -> list[NotebookMutant]:
+    """The network half of hdb-regression (its functions' mutants: mutants_hdb_regression.py)."""
+    model_cells = ("test_model", "test_mae", "test_training_time")
+    return [
+        NotebookMutant(
+            "output_with_relu",
+            {"build_model": regression_model(RELU_64, RELU_64, 'keras.layers.Dense(1, activation="relu")')},
+            {"test_model": ("output layer: expected activation linear, found relu",)},
+            keeps=("test_features",)),
+        NotebookMutant(
+            "output_with_sigmoid",  # every price squeezed into (0, 1) thousand dollars
+            {"build_model": regression_model(RELU_64, 'keras.layers.Dense(1, activation="sigmoid")')},
+            {"test_model": ("found sigmoid",), "test_mae": ("no better than predicting the average",),
+             "test_training_time": ("looks untrained",)},
+            keeps=("test_features",)),
+        NotebookMutant(
+            "no_hidden_layer",
+            {"build_model": regression_model("keras.layers.Dense(1)")},
+            {"test_model": ("no hidden Dense layer",), "test_mae": ("above",)},
+            keeps=("test_features",)),
+        NotebookMutant(
+            "hidden_layers_without_activation",
+            {"build_model": regression_model("keras.layers.Dense(64)", "keras.layers.Dense(64)",
+                                             "keras.layers.Dense(1)")},
+            {"test_model": ("hidden layers have no relu",)},
+            keeps=("test_features", "test_training_time")),
+        NotebookMutant(
+            "classification_loss",  # the labels are prices: fit fails
+            {"build_model": regression_model(RELU_64, "keras.layers.Dense(1)",
+                                             loss='"sparse_categorical_crossentropy"')},
+            {"test_model": ("not a regression loss",), "test_mae": ("above",),
+             "test_training_time": ("could not be timed",)},
+            keeps=("test_features",)),
+        NotebookMutant(
+            "wrong_input_shape",
+            {"build_model": regression_model(RELU_64, "keras.layers.Dense(1)",
+                                             first="keras.Input(shape=(3,))")},
+            {"test_model": ("input shape: expected (57,), found (3,)",),
+             "test_mae": ("could not predict from the 57 features",),
+             "test_training_time": ("could not be timed",)},
+            keeps=("test_features",)),
+        NotebookMutant(
+            "untrained_model",
+            {"train": "model = build_model()\n"},
+            {"test_mae": ("no better than predicting the average",),
+             "test_training_time": ("looks untrained",)},
+            keeps=("test_model",)),
+        NotebookMutant(
+            "trained_on_10_sales",
+            {"train": regression_training("x_train[:10], y_train[:10]")},
+            {"test_mae": ("above",), "test_training_time": ("looks untrained",)},
+            keeps=("test_model",)),
+        NotebookMutant(
+            "lambda_layer",
+            {"build_model": regression_model(RELU_64, "keras.layers.Lambda(lambda x: x * 1.0)",
+                                             "keras.layers.Dense(1)")},
+            {cell: ("Lambda layer",) for cell in model_cells},
+            keeps=("test_features",)),
+        NotebookMutant(
+            "custom_layer",
+            {"build_model": regression_model("Doubling()", RELU_64, "keras.layers.Dense(1)",
+                                             prelude=CUSTOM_LAYER)},
+            {cell: ("not a standard Keras class",) for cell in model_cells},
+            keeps=("test_features",)),
+        NotebookMutant(
+            "training_cell_left_as_the_stub",
+            {"train": STUB},
+            {"test_mae": ("model is not defined",),
+             "test_training_time": ("could not be timed", "model is not defined")},
+            keeps=("test_model",)),
+    ]
+
+
 def catalogue(assignment: str) -> list[NotebookMutant]:
+    if assignment == "hdb-regression":
+        return hdb_catalogue()
     h = hidden(assignment)
     all_model_cells = ("test_model", "test_accuracy", "test_training_time")
     mutants = [

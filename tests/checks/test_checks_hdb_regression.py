@@ -35,6 +35,9 @@ class TestHdbRegressionChecks(AssignmentChecks):
     deleted = ("parse_remaining_lease", "one_hot", "scale")  # two used by prepare_features / a leaf
     # the categories sorted: right on the sorted town and flat-type lists, wrong on the flat models
     regrade = ("one_hot_sorted_categories", 3)
+    model_cells = ("test_model", "test_mae", "test_training_time")  # test_checks_models.py
+    model_functions = ("build_model",)
+    kernel_only_cells = ("training_data", "train")
 
 
 def test_every_function_belongs_to_a_cell():
