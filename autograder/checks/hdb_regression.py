@@ -8,9 +8,12 @@ One group of tests per graded cell of source/hdb-regression/hdb-regression.ipynb
     test_scale            scale(x_train, x_test)
     test_features         prepare_features(df, categories)
 
-These are the preprocessing cells. The model cells (a regression MLP trained on
-these features, its MAE measured in the grader) get their groups after these,
-in notebook order.
+    test_model            build_model(): the regression network
+    test_mae              the trained `model`'s MAE on the grader's test sales
+    test_training_time    the `train` cell within its calibrated budget, better than the mean
+
+The network's checks are at the end of this module (their thresholds and how they
+were derived are there); they are proven by tests/checks/test_checks_models.py.
 
 Each group has fixed tests on the course's two sample rows (61 years 04 months
 -> 736, "10 TO 12" -> 11) and the other forms the data writes ("63 years",

@@ -88,3 +88,36 @@ def test_a_grade_depends_on_the_data_and_the_calibration(digits, tmp_path):
     calibration.parent.mkdir(parents=True)
     calibration.write_text("{}")
     assert grading.fingerprint(root, "mnist-ann", "s", "full") != with_data
+
+
+def test_the_hdb_sales_reach_the_kernel_as_training_rows_only(tmp_path, monkeypatch, capsys):
+    import pandas as pd
+
+    from reference import hdb
+
+    monkeypatch.delenv("DLGRADE_DATA", raising=False)
+    evaluation = datasets.evaluation
+    evaluation.cache_clear()
+    try:
+        sales = evaluation("hdb_resale")
+        folders = datasets.prepare(tmp_path, "hdb-regression")
+    finally:
+        evaluation.cache_clear()
+    monkeypatch.setenv(course_data.DATA_DIRS_VARIABLE, folders[0])
+    train_rows, val_rows = course_data.load_data("hdb_resale")
+    assert "EMBEDDED STAND-IN, not the real hdb_resale: 20,000 generated sales" in capsys.readouterr().out
+    assert len(train_rows) + len(val_rows) == len(sales.train)
+    assert len(val_rows) == round(0.1 * len(sales.train))
+    rows = hdb.read_csv(tmp_path / datasets.STUDENT_DATA_DIR / "hdb_resale.csv")
+    assert rows.equals(sales.train), "exactly the grader's training rows, in the file's format"
+    assert pd.api.types.is_string_dtype(train_rows["block"]) and train_rows["remaining_lease"][0].endswith(("months", "month", "years"))
+    assert set(train_rows.columns) == set(hdb.COLUMNS)
+    test_prices = set(sales.test["resale_price"]) - set(sales.train["resale_price"])
+    assert test_prices and not test_prices & set(rows["resale_price"]), "no test sale is in the kernel's file"
+
+
+def test_at_home_the_hdb_file_must_be_beside_the_notebook(tmp_path, monkeypatch):
+    monkeypatch.delenv(course_data.DATA_DIRS_VARIABLE, raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match="download it from data.gov.sg"):
+        course_data.load_data("hdb_resale")
