@@ -86,6 +86,9 @@ class Calibration:
     warmup: float
     device: dict
     created: str
+    # The hidden checks on the reference solution's trained model, on this grader's data
+    # (the training-time check aside): {"scores": {grade_id: fraction}, "failures": [...]}.
+    reference: dict | None = None
 
     @property
     def gpu_timed(self) -> bool:
@@ -121,8 +124,9 @@ def _is_test_cell(cell) -> bool:
 
 
 def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float,
-              data_dirs: list[str] | None = None) -> float:
-    """Run the notebook's code cells (test cells skipped) in a fresh kernel; seconds of one cell."""
+              data_dirs: list[str] | None = None, after=None) -> float:
+    """Run the notebook's code cells (test cells skipped) in a fresh kernel; seconds of one cell.
+    `after(client, nb)` runs last, while the kernel still holds what the notebook made."""
     from nbclient import NotebookClient
     from traitlets.config import Config
 
@@ -152,7 +156,40 @@ def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float
                                        f"{errors[0].ename}: {errors[0].evalue}")
                 if cell.metadata.get("nbgrader", {}).get("grade_id") == cell_id:
                     seconds = elapsed
+            if after is not None:
+                after(client, nb)
         return seconds
+
+
+def reference_checks(client, nb, root: Path, assignment: str) -> dict:
+    """The assignment's checks on the kernel that just ran the reference notebook, through
+    the bridge as in grading: does the reference clear its thresholds on this data?"""
+    from autograder.bridge import KernelStudent
+    from autograder.checks.runner import check_module_path, run_checks, score_groups
+
+    try:
+        check_module_path(assignment)
+    except ValueError:
+        return {}  # nothing to check it against
+
+    def run(code: str, seconds: float) -> list:
+        probe = nbformat.v4.new_code_cell(code)
+        saved = client.timeout, client.allow_errors
+        client.timeout, client.allow_errors = max(1, int(round(seconds))), True
+        try:
+            client.execute_cell(probe, len(nb.cells) - 1, store_history=False)
+        finally:
+            client.timeout, client.allow_errors = saved
+        return probe.outputs
+
+    student = KernelStudent(run, call_timeout=60)
+    student.context = {"assignment": assignment, "course_root": root, "cell_seconds": {},
+                       "budgets": []}
+    student.install()
+    outcomes = [o for o in run_checks(assignment, student) if o.name != "test_training_within_budget"]
+    return {"scores": score_groups(outcomes),
+            "failures": [f"{o.grade_id}/{o.name}: {(o.message or '').splitlines()[0]}"
+                         for o in outcomes if not o.passed]}
 
 
 def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: float = 3600,
@@ -173,19 +210,39 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
     warmup = time_cell(notebook, cell, kernel_manager_class, timeout, data_dirs)
     if progress:
         progress(f"warm-up: {warmup:.3f} s (not counted)")
-    timed = []
+    timed, reference = [], {}
     for i in range(runs):
-        timed.append(time_cell(notebook, cell, kernel_manager_class, timeout, data_dirs))
+        last = i == runs - 1  # the checks run after the last timed run, outside its timing
+        timed.append(time_cell(notebook, cell, kernel_manager_class, timeout, data_dirs,
+                               after=(lambda client, nb: reference.update(reference_checks(
+                                   client, nb, root, assignment))) if last else None))
         if progress:
             progress(f"run {i + 1}/{runs}: {timed[-1]:.3f} s")
+    if progress:
+        progress(describe_reference(reference))
     info = device()
     result = Calibration(assignment=assignment, cell=cell, seconds=round(statistics.median(timed), 4),
                          runs=[round(t, 4) for t in timed], warmup=round(warmup, 4), device=info,
-                         created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                         reference=reference)
     path = calibration_path(root, assignment, device_id(info))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(asdict(result), indent=1, sort_keys=True) + "\n")
     return result
+
+
+def describe_reference(reference: dict) -> str:
+    """One line (or a warning with the failures) on how the reference scores on this data."""
+    scores = reference.get("scores") or {}
+    if not reference:
+        return "no hidden checks to run on the reference solution"
+    if scores and all(score == 1.0 for score in scores.values()):
+        return "the reference solution passes every hidden check on this grader's data"
+    lines = ["WARNING: the reference solution does not pass every hidden check on this "
+             "grader's data, so its thresholds do not fit this data: adjust THRESHOLDS in the "
+             "assignment's check module before grading"]
+    lines += [f"  {line}" for line in reference.get("failures") or ["(no checks ran)"]]
+    return "\n".join(lines)
 
 
 def _has_cell(notebook: Path, cell: str) -> bool:

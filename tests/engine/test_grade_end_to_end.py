@@ -224,6 +224,9 @@ def test_a_trained_model_is_graded_in_the_grader_through_the_kernel(demo_course)
         "reference_seconds": calibration.seconds, "device": timing.device_id(calibration.device),
         "gpu_timed": calibration.gpu_timed, "passed": True, "reason": None}]
     assert 0 < ada["budgets"][0]["seconds"] <= 3 * calibration.seconds
+    # calibration ran the checks on the reference's trained model too: its thresholds fit this data
+    assert calibration.reference["scores"] == {"test_preprocess": 1.0, "test_model": 1.0,
+                                               "test_accuracy": 1.0, "test_training_time": 1.0}
     # the kernel trained on the prepared training split; the test images stayed here
     data = root / datasets.STUDENT_DATA_DIR / "mnist.npz"
     with np.load(data) as arrays:

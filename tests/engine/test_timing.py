@@ -129,3 +129,17 @@ def test_grading_an_uncalibrated_assignment_warns_or_calibrates_first(tmp_path, 
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({**stored.__dict__, "assignment": "mnist-ann"}))
     assert ensure_calibrated(tmp_path, "mnist-ann").seconds == 2.0 and len(taken) == 1
+
+
+def test_calibration_says_whether_the_reference_clears_its_thresholds():
+    assert timing.describe_reference({"scores": {"test_model": 1.0, "test_accuracy": 1.0},
+                                      "failures": []}) == (
+        "the reference solution passes every hidden check on this grader's data")
+    warning = timing.describe_reference({
+        "scores": {"test_model": 1.0, "test_accuracy": 0.75},
+        "failures": ["test_accuracy/test_accuracy_step_4_of_4: accuracy 0.9600 ... is below 0.9700"]})
+    assert warning.startswith("WARNING: the reference solution does not pass every hidden check")
+    assert "adjust THRESHOLDS" in warning and "\n  test_accuracy/test_accuracy_step_4_of_4: accuracy" in warning
+    assert timing.describe_reference({}) == "no hidden checks to run on the reference solution"
+    # older calibration files, without the reference's scores, still load
+    assert timing.Calibration("a", "train", 1.0, [1.0], 1.0, {}, "now").reference is None
