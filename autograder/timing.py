@@ -11,6 +11,7 @@ so: never a silent pass.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -50,20 +51,21 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def _gpus() -> list[str]:
+@functools.lru_cache(maxsize=1)  # asked for every submission's fingerprint
+def _gpus() -> tuple[str, ...]:
     if not shutil.which("nvidia-smi"):
-        return []
+        return ()
     try:
         done = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
                               capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired):
-        return []
-    return [line.strip() for line in done.stdout.splitlines() if line.strip()] if done.returncode == 0 else []
+        return ()
+    return tuple(line.strip() for line in done.stdout.splitlines() if line.strip()) if done.returncode == 0 else ()
 
 
 def device() -> dict:
     """What the timings were taken on."""
-    gpus = _gpus()
+    gpus = list(_gpus())
     return {"kind": "gpu" if gpus else "cpu", "gpus": gpus, "cpu": _cpu_model(),
             "cores": os.cpu_count(), "python": platform.python_version(),
             "tensorflow": _version("tensorflow", "tensorflow-cpu"), "keras": _version("keras"),
