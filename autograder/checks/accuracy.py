@@ -66,9 +66,9 @@ def classification_accuracy(model, x: np.ndarray, y: np.ndarray, batch_size: int
 
 
 def assert_step(value: float, threshold: Threshold, step: int, what: str = "accuracy",
-                number: str = ".4f") -> None:
+                number: str = ".4f", measured_on: str = "the grader's held-out data") -> None:
     """One of the STEPS checks of an accuracy (or error) question, saying where the value is."""
     assert threshold.step_reached(value, step), (
-        f"{what} {value:{number}} on the grader's held-out data is {threshold.short} "
+        f"{what} {value:{number}} on {measured_on} is {threshold.short} "
         f"{threshold.level(step):{number}} (step {step} of {STEPS}: no credit at "
         f"{threshold.floor:{number}} {threshold.beyond}, full credit at {threshold.target:{number}})")

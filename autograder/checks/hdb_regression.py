@@ -693,10 +693,9 @@ def _mae_step(student, step: int) -> None:
     _, _, words, embedded, baseline = _held_out()
     try:
         assert_step(mae, THRESHOLDS["embedded" if embedded else "real"], step,
-                    what="MAE (thousands of dollars)", number=".2f")
+                    what="MAE (thousands of dollars)", number=".2f", measured_on=words)
     except AssertionError as failure:
-        failure.args = (str(failure).replace("the grader's held-out data", words)
-                        + f"; RMSE {rmse:.2f}",)
+        failure.args = (f"{failure}; RMSE {rmse:.2f}",)
         raise with_hint(failure, _mae_hint(student, mae, baseline)) from None
 
 
