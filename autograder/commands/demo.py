@@ -53,8 +53,10 @@ def lost_points(root: Path, assignment: str, student: str) -> list[str]:
         failing = [t for t in cell.get("tests", []) if not t.get("passed")]
         message = (failing[0].get("message") if failing else cell.get("reason")) or ""
         text = [line.strip() for line in message.splitlines() if line.strip()]
-        lines.append(f"{cell['grade_id']}: {cell['score']:g}/{cell['points']:g}  "
-                     f"{(text or [''])[0][:150]}")
+        first = (text or [""])[0]
+        if first.endswith(":") and len(text) > 1:  # a heading: its first item says what differs
+            first = f"{first} {text[1].lstrip('- ')}"
+        lines.append(f"{cell['grade_id']}: {cell['score']:g}/{cell['points']:g}  {first[:150]}")
         lines += ["    " + line[:150] for line in text if line.startswith("Likely mistake")]
     return lines
 
