@@ -29,7 +29,9 @@ from hypothesis import strategies as st
 from autograder.bridge import StudentError
 from autograder.checks import grade, property_settings
 from autograder.checks.compare import assert_array_matches
-from autograder.checks.hints import call, explain, explaining, probe_varied, same_result, with_hint
+from autograder.checks import hints
+from autograder.checks.hints import (call, explain, explaining, probe_varied,
+                                     same_result_allowing_nan, with_hint)
 from reference import activations as ref_act
 from reference import losses as ref_loss
 from reference import metrics as ref_metrics
@@ -46,12 +48,7 @@ EPSILON = ref_loss.EPSILON  # Keras clips probabilities to [1e-7, 1 - 1e-7]
 # --------------------------------------------------------------------------- explaining failures
 
 
-def _same_result(actual, candidate) -> bool:
-    """Whether the student's result is what a known mistake gives (NaN where it gives NaN)."""
-    return same_result(actual, candidate, equal_nan=True)
-
-
-def _explain(actual, mistakes, probe=None, same=_same_result) -> str | None:
+def _explain(actual, mistakes, probe=None, same=same_result_allowing_nan) -> str | None:
     # A probe that is wrong like no known mistake names nothing: a match on the (often
     # degenerate) input itself would be a coincidence.
     return explain(actual, mistakes, probe, same, fall_back=False)
@@ -62,17 +59,9 @@ BOOLEANS = ("the result holds booleans (True/False), e.g. from z > 0: turn them 
 
 
 def check_array(actual, expected, what: str, mistakes=None, probe=None, helpers=None) -> None:
-    """assert_array_matches, then name the mistake the wrong result matches.
-
-    helpers: a thunk naming a wrong student function this one relies on (or None).
-    """
-    try:
-        assert_array_matches(actual, expected, what)
-    except AssertionError as failure:
-        if isinstance(actual, np.ndarray) and actual.dtype.kind == "b":
-            raise with_hint(failure, BOOLEANS) from None
-        hint = helpers() if helpers is not None and explaining() else None
-        raise with_hint(failure, hint or _explain(actual, mistakes, probe)) from None
+    # fall_back=False: see _explain
+    hints.check_array(actual, expected, what, mistakes, probe, helpers, booleans=BOOLEANS,
+                      fall_back=False)
 
 
 def _broken_helper(student, names, caller: str, error: str | None = None) -> str | None:
@@ -89,7 +78,7 @@ def _broken_helper(student, names, caller: str, error: str | None = None) -> str
         except StudentError as exc:
             return f"{caller} uses {name}(), which fails: {exc}"
         want = ref_loss.mse(PROBE_Z, zeros) if name == "mse" else TRUSTED[name](PROBE_Z)
-        if not _same_result(got, want):
+        if not same_result_allowing_nan(got, want):
             return (f"{caller} uses your {name}(), which gives wrong values (see its own checks): "
                     f"fix {name} first")
     return None

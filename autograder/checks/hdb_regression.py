@@ -40,7 +40,8 @@ from hypothesis import strategies as st
 from autograder.bridge import StudentError
 from autograder.checks import grade, property_settings
 from autograder.checks.compare import assert_array_matches
-from autograder.checks.hints import call, explain, explaining, probe_varied, same_result, with_hint
+from autograder.checks import hints
+from autograder.checks.hints import call, explain, probe_varied, same_result_allowing_nan, with_hint
 from reference import hdb
 
 # Examples per property test: enough to meet every common mistake, few enough that a
@@ -52,10 +53,6 @@ UNKNOWN_TOWN = "LIM CHU KANG"  # a town of the pre-2017 data: not in the list
 
 
 # --------------------------------------------------------------------------- explaining failures
-
-def _same(actual, candidate) -> bool:
-    return same_result(actual, candidate, equal_nan=True)
-
 
 def _kind(value) -> str:
     if isinstance(value, str):
@@ -77,7 +74,7 @@ def check_number(actual, expected, what: str, mistakes, as_text: str) -> None:
         raise with_hint(AssertionError(f"{what}: expected the number {expected!r}, got {_kind(actual)}"), hint)
     if not np.isclose(actual, expected, rtol=1e-9, atol=1e-9):
         raise with_hint(AssertionError(f"{what}: expected {expected!r}, got {actual!r}"),
-                        explain(actual, mistakes, same=_same))
+                        explain(actual, mistakes, same=same_result_allowing_nan))
 
 
 BOOLEANS = ("the result holds booleans (True/False), as pd.get_dummies gives them: turn them into "
@@ -85,14 +82,7 @@ BOOLEANS = ("the result holds booleans (True/False), as pd.get_dummies gives the
 
 
 def check_array(actual, expected, what: str, mistakes=None, probe=None, helpers=None) -> None:
-    """assert_array_matches, then name the mistake (or the wrong helper) the result matches."""
-    try:
-        assert_array_matches(actual, expected, what)
-    except AssertionError as failure:
-        if isinstance(actual, np.ndarray) and actual.dtype.kind == "b":
-            raise with_hint(failure, BOOLEANS) from None
-        hint = helpers() if helpers is not None and explaining() else None
-        raise with_hint(failure, hint or explain(actual, mistakes, probe, _same)) from None
+    hints.check_array(actual, expected, what, mistakes, probe, helpers, booleans=BOOLEANS)
 
 
 def _not_an_array(error: str) -> str | None:
@@ -391,7 +381,7 @@ def _compare_pair(actual, expected, what: str) -> None:
 
 def _same_pair(actual, candidate) -> bool:
     try:
-        return all(_same(a, c) for a, c in zip(actual, candidate, strict=True))
+        return all(same_result_allowing_nan(a, c) for a, c in zip(actual, candidate, strict=True))
     except (TypeError, ValueError):
         return False
 
@@ -518,7 +508,7 @@ def _broken_helper(student, error: str | None = None) -> str | None:
             got = student.function(name)(*args)
         except StudentError as exc:
             return f"prepare_features uses {name}(), which fails: {exc}"
-        if isinstance(got, str) or not _same(got, want):
+        if isinstance(got, str) or not same_result_allowing_nan(got, want):
             return (f"prepare_features uses your {name}(), which gives wrong values (see its own checks): "
                     f"fix {name} first")
     return None
@@ -605,10 +595,9 @@ import functools  # noqa: E402
 
 from autograder import course_data, datasets  # noqa: E402
 from autograder.checks.accuracy import STEPS, ErrorThreshold, assert_step  # noqa: E402
-from autograder.checks.structure import (Layer, ModelSpec, _loss_name,  # noqa: E402
-                                         describe_layers)
-from autograder.checks.trained_models import (_memo, assert_no_differences, built_model,  # noqa: E402
-                                              trained_model)
+from autograder.checks.structure import (Layer, ModelSpec, loss_name,  # noqa: E402
+                                         assert_structure, describe_layers)
+from autograder.checks.trained_models import memo, built_model, trained_model  # noqa: E402
 from autograder.checks.budget import assert_within_budget  # noqa: E402
 
 TRAINING_CELL = "train"
@@ -647,7 +636,7 @@ def _errors(student) -> tuple[float, float]:
                                  f"model gives one number per sale, shape ({len(y)}, 1)")
         errors = predictions[:, 0].astype(np.float64) - y
         return float(np.mean(np.abs(errors))), float(np.sqrt(np.mean(errors ** 2)))
-    return _memo(student, "errors", measure)
+    return memo(student, "errors", measure)
 
 
 def _mae_hint(student, mae: float, baseline: float) -> str | None:
@@ -664,7 +653,7 @@ def _mae_hint(student, mae: float, baseline: float) -> str | None:
 
 @grade("test_model", 1)
 def test_model_input_and_output(student):
-    assert_no_differences(built_model(student), ModelSpec(
+    assert_structure(built_model(student), ModelSpec(
         input_shape=(len(hdb.feature_names()),), output=Layer("Dense", 1, "linear")), "build_model()")
 
 
@@ -683,7 +672,7 @@ def test_model_is_compiled_with_a_regression_loss(student):
     loss = built_model(student).loss
     assert loss is not None, ("build_model() returns a model that is not compiled: call "
                               "model.compile(...) before returning it")
-    assert _loss_name(loss) in REGRESSION_LOSSES, (
+    assert loss_name(loss) in REGRESSION_LOSSES, (
         f"build_model() compiles with the loss {loss}, not a regression loss: use \"mse\" "
         "(or \"mae\") for a price")
 

@@ -12,6 +12,7 @@ from hypothesis import currently_in_test_context
 from hypothesis.control import current_build_context
 
 from autograder.bridge import StudentError
+from autograder.checks.compare import assert_array_matches
 
 
 def same_result(actual, candidate, equal_nan: bool = False) -> bool:
@@ -23,6 +24,11 @@ def same_result(actual, candidate, equal_nan: bool = False) -> bool:
         return False
     return got.shape == wrong.shape and bool(
         np.allclose(got, wrong, atol=1e-6, rtol=1e-6, equal_nan=equal_nan))
+
+
+def same_result_allowing_nan(actual, candidate) -> bool:
+    """same_result, with NaN where the mistake gives NaN counting as the same."""
+    return same_result(actual, candidate, equal_nan=True)
 
 
 def same_value(actual, candidate) -> bool:
@@ -90,6 +96,21 @@ def explain(actual, mistakes, probe=None, same=same_result, fall_back: bool = Tr
                 if hint is not None or not fall_back:
                     return hint
     return diagnose(actual, mistakes() if mistakes is not None else (), same)
+
+
+def check_array(actual, expected, what: str, mistakes=None, probe=None, helpers=None, *,
+                booleans: str, fall_back: bool = True) -> None:
+    """assert_array_matches, then the likely mistake: `booleans` (what to do) for an array of
+    booleans, else the wrong helper function `helpers()` names (a thunk, or None), else the
+    mistake the result matches (`explain`, NaN matching NaN)."""
+    try:
+        assert_array_matches(actual, expected, what)
+    except AssertionError as failure:
+        if isinstance(actual, np.ndarray) and actual.dtype.kind == "b":
+            raise with_hint(failure, booleans) from None
+        hint = helpers() if helpers is not None and explaining() else None
+        raise with_hint(failure, hint or explain(actual, mistakes, probe, same_result_allowing_nan,
+                                                 fall_back)) from None
 
 
 def call(what: str, run, *args, on_error=None):

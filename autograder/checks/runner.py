@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 

@@ -79,7 +79,7 @@ def describe_layers(model, ignore: set[str]) -> list[Layer]:
     return found
 
 
-def _loss_name(loss: str | None) -> str | None:
+def loss_name(loss: str | None) -> str | None:
     return LOSS_ALIASES.get(loss, loss) if loss else None
 
 
@@ -116,8 +116,8 @@ def structure_differences(model, spec: ModelSpec, compiled_loss: str | None = No
         if want.activation is not None and last.activation != want.activation:
             out.append(f"output layer: expected activation {want.activation}, found "
                        f"{last.activation}")
-    loss = _loss_name(compiled_loss)
-    if spec.loss is not None and loss != _loss_name(spec.loss):
+    loss = loss_name(compiled_loss)
+    if spec.loss is not None and loss != loss_name(spec.loss):
         out.append(f"loss: expected {spec.loss}, found {compiled_loss or 'none (not compiled)'}")
     if loss in LOSS_OUTPUTS and last is not None:
         activations, _ = LOSS_OUTPUTS[loss]
@@ -133,8 +133,13 @@ def structure_differences(model, spec: ModelSpec, compiled_loss: str | None = No
     return out
 
 
-def assert_structure(student_model, spec: ModelSpec) -> None:
-    """Fail with every difference; `student_model` is what `student.model(...)` returned."""
-    differences = structure_differences(student_model.model, spec, student_model.loss)
-    assert not differences, "the model differs from the exercise:\n" + "\n".join(
+def assert_structure(student_model, spec: ModelSpec, what: str = "the model") -> None:
+    """Fail with every difference; `student_model` is what `student.model(...)` returned.
+
+    The compiled loss is judged only when the spec names one, so that a check of the
+    layers alone does not also fail for the loss: one mistake, one check.
+    """
+    differences = structure_differences(student_model.model, spec,
+                                        student_model.loss if spec.loss else None)
+    assert not differences, f"{what} differs from the exercise:\n" + "\n".join(
         f"- {d}" for d in differences)

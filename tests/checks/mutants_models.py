@@ -25,8 +25,9 @@ class NotebookMutant:
 
 
 def model(*layers: str, compile_args: str = 'optimizer="adam", loss="sparse_categorical_crossentropy", '
-                                             'metrics=["accuracy"]', prelude: str = "") -> str:
-    body = ",\n        ".join(("keras.Input(shape=(28, 28))", "keras.layers.Flatten()") + layers)
+                                             'metrics=["accuracy"]', prelude: str = "",
+          first: str = "keras.Input(shape=(28, 28))") -> str:
+    body = ",\n        ".join((first, "keras.layers.Flatten()") + layers)
     return (f"{prelude}def build_model():\n    model = keras.Sequential([\n        {body},\n    ])\n"
             f"    model.compile({compile_args})\n    return model\n")
 
@@ -163,6 +164,11 @@ def catalogue(assignment: str) -> list[NotebookMutant]:
                                                       "categorical_crossentropy\", metrics=[\"accuracy\"])\n", "")},
             {"test_model": ("not compiled",), "test_accuracy": ("looks untrained",),
              "test_training_time": ("could not be timed",)},
+            keeps=("test_preprocess",)),
+        NotebookMutant(
+            "input_with_a_channel_axis",  # (28, 28, 1), as for a CNN: the images do not fit it
+            {"build_model": model(*h, OUTPUT, first="keras.Input(shape=(28, 28, 1))")},
+            {"test_model": ("input shape: expected (28, 28), found (28, 28, 1)",)},
             keeps=("test_preprocess",)),
         NotebookMutant(
             "untrained_model",
