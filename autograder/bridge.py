@@ -12,82 +12,33 @@ added by the executor goes through the same codec, so both behave alike.
 """
 from __future__ import annotations
 
-import base64
-import io
+import inspect
 import json
-import numbers
 from typing import Any, Callable
 
-import numpy as np
-
-MAX_TRANSFER_BYTES = 64 * 1024 * 1024
+from autograder.errors import StudentError, StudentTimeout
+from autograder.kernel import bridge as kernel_side
+from autograder.kernel.bridge import MAX_TRANSFER_BYTES, RESULT_MIME, describe_exception
+from autograder.models import model_payload, rebuild
 
 __all__ = ["StudentError", "StudentTimeout", "encode", "decode", "dumps", "loads",
            "LocalStudent", "KernelStudent", "MAX_TRANSFER_BYTES"]
 
-RESULT_MIME = "application/x-dlgrade-result+json"
-
-
-class StudentError(Exception):
-    """The student's code failed, or returned something that cannot be graded.
-
-    The message is shown to the student as the reason a test failed.
-    """
-
-
-class StudentTimeout(StudentError):
-    """A call into the student's code ran past its time limit."""
-
 
 def encode(value: Any) -> Any:
-    """A value -> JSON-able data. Raises StudentError for what cannot cross."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        if number != number or number in (float("inf"), float("-inf")):
-            return {"__float__": repr(number)}
-        return number
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind not in "biufc":
-            raise StudentError(f"an array of dtype {value.dtype} cannot be graded "
-                               "(use numbers)")
-        buffer = io.BytesIO()
-        np.save(buffer, value, allow_pickle=False)
-        return {"__ndarray__": base64.b64encode(buffer.getvalue()).decode("ascii")}
-    if isinstance(value, tuple):
-        return {"__tuple__": [encode(v) for v in value]}
-    if isinstance(value, list):
-        return [encode(v) for v in value]
-    if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise StudentError("a dict with non-string keys cannot be graded")
-        return {"__dict__": {k: encode(v) for k, v in value.items()}}
-    raise StudentError(f"a value of type {type(value).__name__} cannot be graded "
-                       "(return numbers, strings, lists, tuples, dicts or numpy arrays)")
+    """A value -> JSON-able data (the kernel's codec). Raises StudentError for what cannot cross."""
+    try:
+        return kernel_side.encode(value)
+    except kernel_side.CodecError as exc:
+        raise StudentError(str(exc)) from None
 
 
 def decode(data: Any) -> Any:
     """JSON-able data from `encode` -> the value. Never unpickles."""
-    if isinstance(data, list):
-        return [decode(v) for v in data]
-    if not isinstance(data, dict):
-        return data
-    if set(data) == {"__ndarray__"}:
-        raw = base64.b64decode(data["__ndarray__"], validate=True)
-        try:
-            return np.load(io.BytesIO(raw), allow_pickle=False)
-        except ValueError as exc:
-            raise StudentError(f"could not read an array from the student: {exc}") from None
-    if set(data) == {"__tuple__"}:
-        return tuple(decode(v) for v in data["__tuple__"])
-    if set(data) == {"__dict__"}:
-        return {k: decode(v) for k, v in data["__dict__"].items()}
-    if set(data) == {"__float__"}:
-        return float(data["__float__"])
-    raise StudentError(f"unexpected data from the student: keys {sorted(data)[:5]}")
+    try:
+        return kernel_side.decode(data)
+    except kernel_side.CodecError as exc:
+        raise StudentError(str(exc)) from None
 
 
 def dumps(value: Any) -> str:
@@ -100,15 +51,7 @@ def loads(text: str) -> Any:
     try:
         return decode(json.loads(text))
     except (json.JSONDecodeError, TypeError, ValueError) as exc:
-        if isinstance(exc, StudentError):
-            raise
         raise StudentError(f"could not read the student's result: {exc}") from None
-
-
-def describe_exception(exc: BaseException) -> str:
-    """The student's error as they would see it in their notebook."""
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class LocalStudent:
@@ -154,8 +97,6 @@ class LocalStudent:
     def model(self, name: str, build: bool = False):
         """The Keras model `name` (or that `name()` returns, with `build`), rebuilt from its
         config and weights as from a kernel."""
-        from autograder.models import model_payload, rebuild
-
         target = self._namespace.get(name)
         if target is None:
             raise StudentError(f"{'function ' if build else ''}{name}{'()' if build else ''} "
@@ -179,79 +120,10 @@ class LocalStudent:
         return rebuild(loads(dumps(payload)))
 
 
-# Kernel side: the codec above plus a dispatcher, exec'd into a private dict in the
-# student's kernel. It carries no check, no reference and no expected value.
-_KERNEL_DISPATCH = """
-def reply(payload):
-    from IPython.display import publish_display_data
-    publish_display_data({RESULT_MIME: json.dumps(payload)})
-
-def call(namespace, name, arguments):
-    target = namespace.get(name)
-    if target is None:
-        return reply({"status": "missing"})
-    if not callable(target):
-        return reply({"status": "not_callable", "type": type(target).__name__})
-    try:
-        args, kwargs = decode(json.loads(arguments))
-        result = target(*args, **kwargs)
-    except Exception as exc:
-        return reply({"status": "error", "message": describe_exception(exc)})
-    try:
-        return reply({"status": "ok", "value": encode(result)})
-    except StudentError as exc:
-        return reply({"status": "unencodable", "message": str(exc)})
-
-def value(namespace, name):
-    if name not in namespace:
-        return reply({"status": "missing"})
-    try:
-        return reply({"status": "ok", "value": encode(namespace[name])})
-    except StudentError as exc:
-        return reply({"status": "unencodable", "message": str(exc)})
-
-def model(namespace, name, build=False):
-    if name not in namespace:
-        return reply({"status": "missing"})
-    target = namespace[name]
-    if build:
-        if not callable(target):
-            return reply({"status": "not_callable", "type": type(target).__name__})
-        try:
-            target = target()
-        except Exception as exc:
-            return reply({"status": "raised", "message": describe_exception(exc)})
-    if not (hasattr(target, "to_json") and hasattr(target, "get_weights")):
-        return reply({"status": "not_model", "type": type(target).__name__})
-    try:
-        payload = {"config": target.to_json(),
-                   "weights": [np.asarray(w) for w in target.get_weights()]}
-    except Exception as exc:
-        return reply({"status": "error", "message": describe_exception(exc)})
-    try:
-        return reply({"status": "ok", "value": encode(payload)})
-    except StudentError as exc:
-        return reply({"status": "unencodable", "message": str(exc)})
-"""
-
-
 def kernel_bootstrap() -> str:
-    """Code that installs the bridge's kernel side as `__dlgrade__` in a kernel."""
-    import inspect
-
-    body = "\n".join([
-        "from __future__ import annotations",
-        "import base64, io, json, numbers",
-        "import numpy as np",
-        "class StudentError(Exception):\n    pass",
-        f"MAX_TRANSFER_BYTES = {MAX_TRANSFER_BYTES}",
-        f"RESULT_MIME = {RESULT_MIME!r}",
-        inspect.getsource(encode),
-        inspect.getsource(decode),
-        inspect.getsource(describe_exception),
-        _KERNEL_DISPATCH,
-    ])
-    return f"__dlgrade__ = {{}}\nexec({body!r}, __dlgrade__)\n"
+    """Code that installs the bridge's kernel end (autograder/kernel/bridge.py) as
+    `__dlgrade__` in a kernel."""
+    return f"__dlgrade__ = {{}}\nexec({inspect.getsource(kernel_side)!r}, __dlgrade__)\n"
 
 
 class KernelStudent:
@@ -360,8 +232,6 @@ class KernelStudent:
     def model(self, name: str, build: bool = False):
         """The Keras model `name` (or that `name()` returns, with `build`): config and
         weights cross, the grader rebuilds it."""
-        from autograder.models import rebuild
-
         if not name.isidentifier():
             raise ValueError(f"not a variable name: {name!r}")
         code = f"__dlgrade__['model'](globals(), {name!r}, {bool(build)})"

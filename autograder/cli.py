@@ -9,6 +9,7 @@ import sys
 # Each module defines `add_parser(subparsers)` which registers its subcommand and
 # sets `func` (callable taking the parsed args, returning an exit code).
 COMMAND_MODULES = (
+    "autograder.commands.build",
     "autograder.commands.release",
     "autograder.commands.grade",
     "autograder.commands.calibrate",

@@ -12,12 +12,14 @@ CONFIG_FILE = "nbgrader_config.py"
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The course root: the nearest directory upwards holding nbgrader_config.py."""
+    """The course root: the nearest directory upwards holding nbgrader_config.py and
+    assignments/ (or source/)."""
     here = (start or Path.cwd()).resolve()
     for candidate in (here, *here.parents):
-        if (candidate / CONFIG_FILE).is_file() and (candidate / "source").is_dir():
+        if (candidate / CONFIG_FILE).is_file() and ((candidate / "assignments").is_dir()
+                                                     or (candidate / "source").is_dir()):
             return candidate
-    raise FileNotFoundError(f"no course here: no {CONFIG_FILE} with a source/ folder in "
+    raise FileNotFoundError(f"no course here: no {CONFIG_FILE} with an assignments/ folder in "
                             f"{here} or above")
 
 
@@ -26,6 +28,7 @@ def load_config(root: Path, isolation: str = "none", datasets: list[str] | None 
     config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
     config.TrustedExecute.results_root = str(root / "autograded")
+    config.TrustedExecute.course_root = str(root)
     config.TrustedExecute.isolation = isolation
     # "none": plain kernels; otherwise the probe found something to isolate them with.
     config.TrustedExecute.kernel_manager_class = (
@@ -51,5 +54,30 @@ def api(root: Path, isolation: str = "none", datasets: list[str] | None = None):
 
 
 def assignments(root: Path) -> list[str]:
-    return sorted(p.name for p in (root / "source").iterdir()
-                  if p.is_dir() and any(p.glob("*.ipynb")))
+    """The course's assignments: the folders of assignments/ (autograder.assignments)."""
+    from autograder import assignments as declared
+
+    return declared.names(root)
+
+
+def copy_assignments(source: Path, target: Path, names, config: bool = True) -> None:
+    """Make `target` a course holding the named assignments of the course at `source`: their
+    folders (built into source/), nbgrader_config.py (unless `config` is False or target
+    has one) and the calibrations taken on the grading devices."""
+    import shutil
+
+    from autograder import assignments as declared
+    from autograder import build, timing
+
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    if config and not (target / CONFIG_FILE).is_file():
+        shutil.copy(Path(source) / CONFIG_FILE, target / CONFIG_FILE)
+    for name in names:
+        folder = declared.load(source, name).folder
+        shutil.copytree(folder, target / declared.ASSIGNMENTS_DIR / name, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        timings = Path(source) / timing.CALIBRATION_DIR / name
+        if timings.is_dir():
+            shutil.copytree(timings, target / timing.CALIBRATION_DIR / name, dirs_exist_ok=True)
+        build.build(declared.load(target, name))

@@ -15,21 +15,13 @@ import json
 import os
 import warnings
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 
-from autograder import course_data
+from autograder.kernel import course_data
 
-ASSIGNMENT_DATASETS = {
-    "mnist-ann": ("mnist",),
-    "fashion-ann": ("fashion_mnist",),
-    "hdb-regression": ("hdb_resale",),
-}
 STUDENT_DATA_DIR = Path(".dlgrade") / "student-data"
-
-
-def for_assignment(assignment: str) -> tuple[str, ...]:
-    return ASSIGNMENT_DATASETS.get(assignment, ())
 
 
 @functools.lru_cache(maxsize=None)
@@ -68,10 +60,11 @@ def manifest_path(root: Path, name: str) -> Path:
     return Path(root) / STUDENT_DATA_DIR / f"{name}.json"
 
 
-def prepare(root: Path, assignment: str) -> list[str]:
-    """Write the training split of each dataset `assignment` uses; the directories to show
-    its kernels (none for assignments without data). Rewritten only when the data changed."""
-    names = for_assignment(assignment)
+def prepare(root: Path, names: Iterable[str]) -> list[str]:
+    """Write the training split of each dataset in `names` (an assignment's declared
+    datasets); the directories to show its kernels (none when there are no datasets).
+    Rewritten only when the data changed."""
+    names = tuple(names)
     if not names:
         return []
     folder = Path(root) / STUDENT_DATA_DIR
@@ -110,6 +103,6 @@ def prepare(root: Path, assignment: str) -> list[str]:
     return [str(folder)]
 
 
-def manifests(root: Path, assignment: str) -> list[Path]:
+def manifests(root: Path, names: Iterable[str]) -> list[Path]:
     """The files that say which data a grade was measured on (for the resume fingerprint)."""
-    return [manifest_path(root, name) for name in for_assignment(assignment)]
+    return [manifest_path(root, name) for name in names]

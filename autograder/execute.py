@@ -23,7 +23,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer, Unicode
 
-from autograder import timing
+from autograder import assignments
 from autograder.bridge import KernelStudent, StudentError
 from autograder.checks.runner import TestOutcome, run_checks, score_groups
 
@@ -70,6 +70,8 @@ class TrustedExecute(Execute):
     results_root = Unicode(
         "", help="Directory under which <student>/<assignment>/results.json is written."
     ).tag(config=True)
+    course_root = Unicode("", help="The course directory: its assignments/ folder holds each "
+                                   "assignment's declaration and hidden checks.").tag(config=True)
     call_timeout = Float(10.0, help="Seconds one bridge call into the kernel may take.").tag(config=True)
     isolation = Unicode("none", help="The isolation level the kernel ran under.").tag(config=True)
     max_cell_output = Integer(2 * 2**20, help="Bytes of output one cell may keep.").tag(config=True)
@@ -90,7 +92,13 @@ class TrustedExecute(Execute):
         self._notebook_bytes = 0
         self._truncated: set[int] = set()
         self._budgets: list[dict] = []
-        training = timing.training_cell(self._assignment) if self._assignment else None
+        self._declared = None
+        if self._assignment and self.course_root:
+            try:
+                self._declared = assignments.load(Path(self.course_root), self._assignment)
+            except ValueError as exc:  # no folder (or a broken one): every test cell says so
+                self._kernel_error = f"the assignment cannot be graded: {exc}"
+        training = self._declared.training_cell if self._declared else None
         self.timeout_func = lambda cell: (
             self.training_timeout if training and cell.metadata.get("nbgrader", {}).get("grade_id")
             == training else self.timeout)
@@ -211,12 +219,14 @@ class TrustedExecute(Execute):
         start = time.monotonic()
         outcomes: list[TestOutcome] = []
         reason = self._dead or self._kernel_error
+        if not reason and self._declared is None:
+            reason = f"no hidden checks are defined for {grade_id} (tell the instructor)"
         if not reason:
             student = KernelStudent(self._run_in_kernel, call_timeout=self.call_timeout)
             student.context = self._check_context()
             try:
                 student.install()
-                outcomes = run_checks(self._assignment, student, grade_id=grade_id)
+                outcomes = run_checks(self._declared, student, grade_id=grade_id)
             except StudentError as exc:
                 reason = str(exc)
             self._budgets += student.context.get("budgets", [])
@@ -228,7 +238,7 @@ class TrustedExecute(Execute):
     def _check_context(self) -> dict:
         """What checks may know besides the bridge: the wall time of each cell that ran
         cleanly (measured here, outside the kernel), where the course is, which assignment."""
-        root = Path(self.results_root).parent if self.results_root else None
+        root = Path(self.course_root) if self.course_root else None
         return {"assignment": self._assignment, "course_root": root,
                 "cell_seconds": {c["grade_id"]: c["seconds"] for c in self._cells
                                  if c.get("grade_id") and c["status"] == "ok"},

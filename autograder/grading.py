@@ -16,7 +16,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import course, datasets, sandbox, tamper, timing
+from autograder import assignments, build, course, datasets, sandbox, tamper, timing
+from autograder.checks import runner
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 
@@ -123,22 +124,24 @@ def _write_json(path: Path, data: dict) -> None:
 
 def fingerprint(root: Path, assignment: str, student: str, isolation: str) -> str:
     """A digest of everything a grade depends on: the submission, the assignment's
-    notebooks, the checks, the course configuration and the isolation level."""
-    from autograder.checks.runner import check_module_path
-
+    notebooks, its folder (declaration, checks...), the shared checks, the course
+    configuration, the data and this device's calibration, and the isolation level."""
     digest = hashlib.sha256(isolation.encode())
     folder = root / "submitted" / student / assignment
     inputs = [p for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()]
     inputs += sorted((root / "source" / assignment).glob("*.ipynb"))
     inputs += [root / course.CONFIG_FILE]
     # what the model checks measure against: the data and this device's calibration
-    inputs += [p for p in datasets.manifests(root, assignment) if p.is_file()]
+    try:
+        declared = assignments.load(root, assignment)
+    except ValueError:  # no folder: grading says so per test cell
+        declared = None
+    if declared is not None:
+        inputs += declared.files()
+        inputs += [p for p in datasets.manifests(root, declared.datasets) if p.is_file()]
     calibration = timing.calibration_path(root, assignment)
     inputs += [calibration] if calibration.is_file() else []
-    try:
-        inputs += sorted(check_module_path(assignment).parent.glob("*.py"))
-    except ValueError:  # no checks yet: grading says so per test cell
-        pass
+    inputs += sorted(runner.CHECKS_DIR.glob("*.py"))
     for path in inputs:
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path.name).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -230,10 +233,12 @@ def grade(root: Path, assignment: str, students: list[str] | None = None,
     """
     if isolation is None:
         isolation = sandbox.probe().level
+    declared = assignments.load(root, assignment)
+    build.ensure_support(declared)
     notebooks = source_notebooks(root, assignment)
     # nbgrader's gradebook code trips SQLAlchemy's autoflush warnings; they are not ours to fix.
     warnings.filterwarnings("ignore", module="nbgrader.api")
-    api = course.api(root, isolation, datasets.prepare(root, assignment))
+    api = course.api(root, isolation, datasets.prepare(root, declared.datasets))
     ensure_in_gradebook(api, assignment)
     max_points = max_score(api, assignment)
     if students is None:

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.bridge import StudentError
+from autograder.errors import StudentError
+from autograder.kernel.bridge import model_payload  # noqa: F401 - LocalStudent sends models as the kernel does
 
 MAX_CONFIG_BYTES = 2 * 2**20
 MAX_PARAMETERS = 20_000_000
@@ -157,8 +158,3 @@ def rebuild(payload: Any) -> StudentModel:
         metrics=[m for m in (_name(x) for x in (metrics if isinstance(metrics, list) else [metrics])) if m],
         parameters=parameters,
     )
-
-
-def model_payload(model) -> dict:
-    """The student-side half, for LocalStudent: what the kernel sends for a model."""
-    return {"config": model.to_json(), "weights": [np.asarray(w) for w in model.get_weights()]}

@@ -416,7 +416,7 @@ def kernel_environment(threads: int, datasets: list[str] | None = None) -> dict[
 
 def data_environment(datasets: list[str]) -> dict[str, str]:
     """Where the kernel's course_data.py looks for the data the grader prepared."""
-    from autograder.course_data import DATA_DIRS_VARIABLE
+    from autograder.kernel.course_data import DATA_DIRS_VARIABLE
 
     if not datasets:
         return {}

@@ -97,15 +97,11 @@ class Calibration:
         return self.device.get("kind") == "gpu"
 
 
-def training_cell(assignment: str) -> str | None:
-    """The TRAINING_CELL the assignment's checks declare, if any."""
-    import importlib
+def training_cell(root: Path, assignment: str) -> str | None:
+    """The training cell the assignment declares (assignment.toml `training_cell`), if any."""
+    from autograder import assignments
 
-    module = f"autograder.checks.{assignment.replace('-', '_')}"
-    try:
-        return getattr(importlib.import_module(module), "TRAINING_CELL", None)
-    except ModuleNotFoundError:
-        return None
+    return assignments.load(root, assignment).training_cell
 
 
 def calibration_path(root: Path, assignment: str, device_name: str | None = None) -> Path:
@@ -166,12 +162,12 @@ def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float
 def reference_checks(client, nb, root: Path, assignment: str) -> dict:
     """The assignment's checks on the kernel that just ran the reference notebook, through
     the bridge as in grading: does the reference clear its thresholds on this data?"""
+    from autograder import assignments
     from autograder.bridge import KernelStudent
-    from autograder.checks.runner import check_module_path, run_checks, score_groups
+    from autograder.checks.runner import run_checks, score_groups
 
-    try:
-        check_module_path(assignment)
-    except ValueError:
+    declared = assignments.load(root, assignment)
+    if not declared.checks_path.is_file():
         return {}  # nothing to check it against
 
     def run(code: str, seconds: float) -> list:
@@ -188,7 +184,7 @@ def reference_checks(client, nb, root: Path, assignment: str) -> dict:
     student.context = {"assignment": assignment, "course_root": root, "cell_seconds": {},
                        "budgets": []}
     student.install()
-    outcomes = [o for o in run_checks(assignment, student) if o.name != "test_training_within_budget"]
+    outcomes = [o for o in run_checks(declared, student) if o.name != "test_training_within_budget"]
     return {"scores": score_groups(outcomes),
             "failures": [f"{o.grade_id}/{o.name}: {(o.message or '').splitlines()[0]}"
                          for o in outcomes if not o.passed]}
@@ -197,7 +193,7 @@ def reference_checks(client, nb, root: Path, assignment: str) -> dict:
 def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: float = 3600,
               kernel_manager_class=None, progress=None) -> Calibration:
     """Warm up once, time `runs` fresh runs, store the median for this device."""
-    from autograder import datasets, sandbox
+    from autograder import assignments, build, datasets, sandbox
 
     if runs < 1:
         raise ValueError("runs must be at least 1")
@@ -208,7 +204,9 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
         kernel_manager_class = (sandbox.SandboxKernelManager if sandbox.probe().level != "none"
                                 else sandbox.QuietKernelManager)
     notebook = next((nb for nb in notebooks if _has_cell(nb, cell)), notebooks[0])
-    data_dirs = datasets.prepare(root, assignment)  # the data students train on
+    declared = assignments.load(root, assignment)
+    build.ensure_support(declared)
+    data_dirs = datasets.prepare(root, declared.datasets)  # the data students train on
     warmup = time_cell(notebook, cell, kernel_manager_class, timeout, data_dirs)
     if progress:
         progress(f"warm-up: {warmup:.3f} s (not counted)")
@@ -241,8 +239,8 @@ def describe_reference(reference: dict) -> str:
     if scores and all(score == 1.0 for score in scores.values()):
         return "the reference solution passes every hidden check on this grader's data"
     lines = ["WARNING: the reference solution does not pass every hidden check on this "
-             "grader's data, so its thresholds do not fit this data: adjust THRESHOLDS in the "
-             "assignment's check module before grading"]
+             "grader's data, so its thresholds do not fit this data: adjust the thresholds in "
+             "assignment.toml before grading"]
     lines += [f"  {line}" for line in reference.get("failures") or ["(no checks ran)"]]
     return "\n".join(lines)
 

@@ -55,6 +55,22 @@ class ErrorThreshold(Threshold):
     short, beyond = "above", "or above"
 
 
+def thresholds_from(declared: dict) -> dict[str, Threshold]:
+    """{"real": ..., "embedded": ...} from assignment.toml's [thresholds.*] tables
+    (floor, target, and lower_is_better = true for an error such as an MAE)."""
+    found = {}
+    for source, table in declared.items():
+        if not isinstance(table, dict) or not {"floor", "target"} <= set(table):
+            raise ValueError(f"[thresholds.{source}] needs a floor and a target, got {table!r}")
+        kind = ErrorThreshold if table.get("lower_is_better") else Threshold
+        found[source] = kind(floor=float(table["floor"]), target=float(table["target"]))
+    missing = {"real", "embedded"} - set(found)
+    if missing:
+        raise ValueError(f"thresholds for {', '.join(sorted(missing))} data are missing: "
+                         "declare [thresholds.real] and [thresholds.embedded]")
+    return found
+
+
 def classification_accuracy(model, x: np.ndarray, y: np.ndarray, batch_size: int = 512) -> float:
     """Fraction of `x` the model labels as `y` (integer labels, or one-hot rows), counted
     by the trusted reference.metrics.accuracy (argmax; p > 0.5 for one sigmoid unit)."""

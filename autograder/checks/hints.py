@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import currently_in_test_context
 from hypothesis.control import current_build_context
 
-from autograder.bridge import StudentError
+from autograder.errors import StudentError
 from autograder.checks.compare import assert_array_matches
 
 

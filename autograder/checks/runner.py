@@ -1,4 +1,10 @@
-"""Run an assignment's check module against one student and collect the outcomes."""
+"""Run an assignment's checks (its folder's checks.py) against one student; collect the outcomes.
+
+The checks module is imported by path from the course directory
+(autograder.assignments.import_path, under a name of its own), then handed to pytest:
+the grader never imports it from the installed package, and two courses never share
+a module.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -8,7 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from autograder.assignments import Assignment, import_path
+
 CHECKS_DIR = Path(__file__).resolve().parent
+# An empty ini file: whatever pytest configuration the course directory holds does not
+# change how the checks run.
+PYTEST_INI = CHECKS_DIR / "pytest.ini"
 
 
 @dataclass(frozen=True)
@@ -27,11 +38,23 @@ class TestOutcome:
         return asdict(self)
 
 
-def check_module_path(assignment: str) -> Path:
-    path = CHECKS_DIR / f"{assignment.replace('-', '_')}.py"
+def check_module_path(assignment: Assignment) -> Path:
+    path = assignment.checks_path
     if not path.is_file():
-        raise ValueError(f"no checks for assignment {assignment!r} (expected {path.name})")
+        raise ValueError(f"no checks for assignment {assignment.name!r} (expected {path})")
     return path
+
+
+def checks_module(assignment: Assignment):
+    """The assignment's checks, imported by path."""
+    return import_path(check_module_path(assignment), f"{assignment.name}.checks")
+
+
+class _ChecksModule(pytest.Module):
+    """The checks file as pytest sees it, its module imported by us (by path)."""
+
+    def _getobj(self):
+        return import_path(self.path, self.label)
 
 
 def _failure(excinfo) -> dict:
@@ -55,10 +78,20 @@ def _failure(excinfo) -> dict:
 
 
 class _CollectOutcomes:
-    def __init__(self, student, grade_id: str | None = None):
+    def __init__(self, student, path: Path, label: str, grade_id: str | None = None):
         self._student = student
+        self._path = path
+        self._label = label
         self._grade_id = grade_id
         self.outcomes: list[TestOutcome] = []
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pycollect_makemodule(self, module_path, parent):
+        if Path(module_path) == self._path:
+            module = _ChecksModule.from_parent(parent, path=Path(module_path))
+            module.label = self._label
+            return module
+        return None
 
     def pytest_collection_modifyitems(self, session, config, items):
         for item in items:
@@ -69,7 +102,8 @@ class _CollectOutcomes:
                 # a regrade must give the same score: every property check is derandomized
                 raise ValueError(f"check {item.nodeid} must use autograder.checks.property_settings")
         if self._grade_id is not None:
-            keep = [i for i in items if i.get_closest_marker("dlgrade").kwargs["grade_id"] == self._grade_id]
+            wanted = {self._grade_id} if isinstance(self._grade_id, str) else set(self._grade_id)
+            keep = [i for i in items if i.get_closest_marker("dlgrade").kwargs["grade_id"] in wanted]
             config.hook.pytest_deselected(items=[i for i in items if i not in keep])
             items[:] = keep
 
@@ -97,18 +131,21 @@ class _CollectOutcomes:
             ))
 
 
-def run_checks(assignment: str, student, grade_id: str | None = None) -> list[TestOutcome]:
-    """Run the checks of `assignment` (all, or one grade_id's) against `student`."""
-    path = check_module_path(assignment)
-    plugin = _CollectOutcomes(student, grade_id)
+def run_checks(assignment: Assignment, student, grade_id=None) -> list[TestOutcome]:
+    """Run the checks of `assignment` (all; or one grade_id's, or those of a collection of
+    grade_ids) against `student`."""
+    path = check_module_path(assignment).resolve()
+    checks_module(assignment)  # imported here: an error in it is the instructor's, said plainly
+    plugin = _CollectOutcomes(student, path, f"{assignment.name}.checks", grade_id)
     args = [str(path), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
             # its teardown runs gc.collect() five times: over a second with Keras loaded
-            "-p", "no:unraisableexception",
-            "--rootdir", str(CHECKS_DIR), "-o", "addopts=", "--assert=plain", "-W", "ignore::DeprecationWarning"]
+            "-p", "no:unraisableexception", "--noconftest", "-c", str(PYTEST_INI),
+            "--rootdir", str(path.parent), "-o", "addopts=", "--assert=plain",
+            "-W", "ignore::DeprecationWarning"]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = pytest.main(args, plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
-        raise RuntimeError(f"the checks for {assignment} could not run (pytest exit {int(code)})")
+        raise RuntimeError(f"the checks for {assignment.name} could not run (pytest exit {int(code)})")
     return plugin.outcomes
 
 

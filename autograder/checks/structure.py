@@ -51,6 +51,23 @@ class ModelSpec:
     ignore: set[str] = field(default_factory=lambda: {"Dropout", "InputLayer"})
 
 
+def spec_from(declared: dict) -> ModelSpec:
+    """The ModelSpec of assignment.toml's [model] table: layers as {class, units or filters,
+    activation}, input_shape, loss, parameters (a count, or [low, high])."""
+    layers = declared.get("layers")
+    parameters = declared.get("parameters")
+    if isinstance(parameters, int):
+        parameters = (parameters, parameters)
+    return ModelSpec(
+        layers=None if layers is None else [
+            Layer(entry["class"], entry.get("units", entry.get("filters")), entry.get("activation"))
+            for entry in layers],
+        input_shape=tuple(declared["input_shape"]) if "input_shape" in declared else None,
+        loss=declared.get("loss"),
+        parameters=tuple(parameters) if parameters is not None else None,
+    )
+
+
 def _activation_name(layer) -> str | None:
     kind = type(layer).__name__
     if kind == "ReLU":

@@ -13,7 +13,7 @@ import functools
 import numpy as np
 
 from autograder import datasets
-from autograder.bridge import StudentError
+from autograder.errors import StudentError
 from autograder.checks.accuracy import Threshold, assert_step, classification_accuracy
 from autograder.checks.compare import assert_array_matches
 from autograder.checks.hints import with_hint
@@ -125,10 +125,11 @@ def assert_accuracy_step(student, dataset_name: str, thresholds: dict[str, Thres
 
 # --------------------------------------------------------------------------- the checks
 
-def image_classifier_checks(*, dataset: str, spec: ModelSpec, thresholds: dict[str, Threshold],
-                            training_cell: str, weights: dict[str, float] | None = None) -> dict:
+def image_classifier_checks(assignment, weights: dict[str, float] | None = None) -> dict:
     """The hidden checks of a "preprocess, build, train" image-classifier assignment, as
-    test functions for the assignment's check module to take into its globals.
+    test functions for the assignment's check module to take into its globals. What they
+    check comes from its declaration: the dataset, the [model] spec, the thresholds and
+    the training cell.
 
     test_preprocess      preprocess(images): the course's scaling, shape kept
     test_model           what build_model() returns: layers, input, output vs loss, parameters
@@ -141,8 +142,13 @@ def image_classifier_checks(*, dataset: str, spec: ModelSpec, thresholds: dict[s
 
     from autograder.checks import grade, property_settings
     from autograder.checks.accuracy import STEPS
+    from autograder.checks.accuracy import thresholds_from
     from autograder.checks.budget import assert_within_budget
+    from autograder.checks.structure import spec_from
 
+    dataset, = assignment.datasets
+    spec, thresholds = spec_from(assignment.model), thresholds_from(assignment.thresholds)
+    training_cell = assignment.training_cell
     weights = {"layers": 2.0, **(weights or {})}
     checks = {}
 

@@ -10,8 +10,8 @@ def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "calibrate", help="time the reference solution's training cell on this device")
     parser.add_argument("assignment")
-    parser.add_argument("--cell", help="grade_id of the training cell (default: the checks' "
-                                       "TRAINING_CELL)")
+    parser.add_argument("--cell", help="id of the training cell (default: the training_cell "
+                                       "of assignment.toml)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs after one warm-up (median)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per cell")
     parser.set_defaults(func=run)
@@ -20,7 +20,7 @@ def add_parser(subparsers) -> None:
 def ensure_calibrated(root, assignment: str, runs: int = 3, calibrate: bool = True):
     """The calibration for this device, taken now when missing and `calibrate`; without it,
     a warning that the budget check will say "uncalibrated". None when nothing is timed."""
-    cell = timing.training_cell(assignment)
+    cell = timing.training_cell(root, assignment)
     if not cell:
         return None
     existing = timing.load(root, assignment)
@@ -40,9 +40,9 @@ def ensure_calibrated(root, assignment: str, runs: int = 3, calibrate: bool = Tr
 def run(args) -> int:
     root = course.find_root()
     grading.source_notebooks(root, args.assignment)  # a clear error for an unknown assignment
-    cell = args.cell or timing.training_cell(args.assignment)
+    cell = args.cell or timing.training_cell(root, args.assignment)
     if not cell:
-        raise ValueError(f"{args.assignment} declares no TRAINING_CELL: name it with --cell GRADE_ID")
+        raise ValueError(f"{args.assignment} declares no training_cell: name it with --cell CELL_ID")
     print(f"calibrating {args.assignment}: cell {cell}, 1 warm-up + {args.runs} runs on "
           f"{timing.device_id()}", file=sys.stderr, flush=True)
     result = timing.calibrate(root, args.assignment, cell, runs=args.runs, timeout=args.timeout,

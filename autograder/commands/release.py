@@ -1,7 +1,7 @@
-"""`dlgrade release ASSIGNMENT`: nbgrader generate_assignment into release/."""
+"""`dlgrade release ASSIGNMENT`: build it, then nbgrader generate_assignment into release/."""
 from __future__ import annotations
 
-from autograder import course, grading
+from autograder import assignments, build, course
 
 
 def add_parser(subparsers) -> None:
@@ -12,7 +12,9 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     root = course.find_root()
-    grading.source_notebooks(root, args.assignment)  # a clear error for an unknown assignment
+    declared = assignments.load(root, args.assignment)  # a clear error for an unknown one
+    for path in build.build(declared):
+        print(f"built {path.relative_to(root)}")
     result = course.api(root).generate_assignment(args.assignment, force=True, create=True)
     if not result["success"]:
         print(result["log"])

@@ -1,11 +1,13 @@
 """The data a model assignment's kernel gets: the training split only, read by course_data.py."""
 import os
+from pathlib import Path
 import warnings
 
 import numpy as np
 import pytest
 
-from autograder import course_data, datasets, sandbox
+from autograder import datasets, sandbox
+from autograder.kernel import course_data
 from reference import data
 
 
@@ -22,9 +24,9 @@ def digits(monkeypatch, tmp_path):
 
 def test_the_kernel_gets_the_training_split_and_never_the_test_images(digits, tmp_path, monkeypatch):
     root = tmp_path / "course"
-    folders = datasets.prepare(root, "mnist-ann")
+    folders = datasets.prepare(root, ["mnist"])
     assert folders == [str(root / datasets.STUDENT_DATA_DIR)]
-    assert datasets.prepare(root, "conv-pooling") == []  # numpy assignments get no data
+    assert datasets.prepare(root, []) == []  # numpy assignments get no data
     monkeypatch.setenv(course_data.DATA_DIRS_VARIABLE, os.pathsep.join(["/nowhere", *folders]))
     (x_train, y_train), (x_val, y_val) = course_data.load_data("mnist", verbose=False)
     assert len(x_train) + len(x_val) == len(digits.x_train) and len(x_val) == round(0.1 * len(digits.x_train))
@@ -41,14 +43,14 @@ def test_the_kernel_gets_the_training_split_and_never_the_test_images(digits, tm
 
 def test_prepare_rewrites_only_when_the_data_changed(digits, tmp_path, monkeypatch):
     path = tmp_path / datasets.STUDENT_DATA_DIR / "mnist.npz"
-    datasets.prepare(tmp_path, "mnist-ann")
+    datasets.prepare(tmp_path, ["mnist"])
     first = path.stat().st_mtime_ns
-    datasets.prepare(tmp_path, "mnist-ann")
+    datasets.prepare(tmp_path, ["mnist"])
     assert path.stat().st_mtime_ns == first
     changed = data.Dataset("mnist", digits.x_train[:100], digits.y_train[:100], digits.x_test,
                            digits.y_test, source="Keras (/somewhere)")
     monkeypatch.setattr(datasets, "evaluation", lambda name: changed)
-    datasets.prepare(tmp_path, "mnist-ann")
+    datasets.prepare(tmp_path, ["mnist"])
     with np.load(path) as arrays:
         assert len(arrays["x_train"]) + len(arrays["x_val"]) == 100
         assert str(arrays["source"]) == "the grader's copy of mnist (training split)"
@@ -76,12 +78,15 @@ def test_a_grade_depends_on_the_data_and_the_calibration(digits, tmp_path):
     """Resuming keeps a grade only while the data it was measured on and the timing stand."""
     from autograder import grading, timing
 
+    from autograder import course
+
     root = tmp_path
     (root / "nbgrader_config.py").write_text("c = get_config()\n")
+    course.copy_assignments(Path(__file__).resolve().parents[2], root, ["mnist-ann"], config=False)
     (root / "submitted" / "s" / "mnist-ann").mkdir(parents=True)
     (root / "submitted" / "s" / "mnist-ann" / "mnist-ann.ipynb").write_text("{}")
     before = grading.fingerprint(root, "mnist-ann", "s", "full")
-    datasets.prepare(root, "mnist-ann")
+    datasets.prepare(root, ["mnist"])
     with_data = grading.fingerprint(root, "mnist-ann", "s", "full")
     assert with_data != before
     calibration = timing.calibration_path(root, "mnist-ann")
@@ -100,7 +105,7 @@ def test_the_hdb_sales_reach_the_kernel_as_training_rows_only(tmp_path, monkeypa
     evaluation.cache_clear()
     try:
         sales = evaluation("hdb_resale")
-        folders = datasets.prepare(tmp_path, "hdb-regression")
+        folders = datasets.prepare(tmp_path, ["hdb_resale"])
     finally:
         evaluation.cache_clear()
     monkeypatch.setenv(course_data.DATA_DIRS_VARIABLE, folders[0])

@@ -93,7 +93,7 @@ def test_scores_are_in_the_gradebook(demo_course):
 def test_test_cells_hold_a_plain_float_score_and_no_hidden_source(demo_course):
     root, _ = demo_course
     nb = nbformat.read(str(root / "autograded" / "ben" / "conv-pooling" / "conv-pooling.ipynb"), 4)
-    checks_source = (REPO / "autograder" / "checks" / "conv_pooling.py").read_text()
+    checks_source = (REPO / "assignments" / "conv-pooling" / "checks.py").read_text()
     for cell in nb.cells:
         nbg = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and nbg.get("grade") and not nbg.get("solution"):
@@ -125,9 +125,8 @@ def test_regrade_gives_identical_results(demo_course):
 
 
 def test_released_notebooks_are_up_to_date(tmp_path):
-    """release/ is committed: regenerating it from source/ must change nothing."""
-    shutil.copy(REPO / course.CONFIG_FILE, tmp_path / course.CONFIG_FILE)
-    shutil.copytree(REPO / "source", tmp_path / "source")
+    """release/ is committed: regenerating it from the assignment folders must change nothing."""
+    course.copy_assignments(REPO, tmp_path, course.assignments(REPO))
     api = course.api(tmp_path)
     for assignment in course.assignments(REPO):
         assert api.generate_assignment(assignment, force=True, create=True)["success"]
@@ -180,7 +179,7 @@ def test_export_without_a_gradebook_is_a_clean_error(tmp_path, monkeypatch, caps
     from autograder.cli import main
 
     shutil.copy(REPO / course.CONFIG_FILE, tmp_path / course.CONFIG_FILE)
-    (tmp_path / "source").mkdir()
+    (tmp_path / "assignments").mkdir()
     monkeypatch.chdir(tmp_path)
     assert main(["export", "--format", "canvas"]) == 2
     assert "no gradebook" in capsys.readouterr().err

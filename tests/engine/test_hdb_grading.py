@@ -16,8 +16,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_the_solution_gets_full_marks_and_a_linear_network_loses_its_points(tmp_path, monkeypatch, capsys):
-    shutil.copy(REPO / course.CONFIG_FILE, tmp_path / course.CONFIG_FILE)
-    shutil.copytree(REPO / "source" / ASSIGNMENT, tmp_path / "source" / ASSIGNMENT)
+    course.copy_assignments(REPO, tmp_path, [ASSIGNMENT])
     solution = nbformat.read(str(tmp_path / "source" / ASSIGNMENT / NOTEBOOK), 4)
     for student in ("ada", "lin"):
         (tmp_path / "submitted" / student / ASSIGNMENT).mkdir(parents=True)

@@ -58,7 +58,7 @@ def graded(tmp_path_factory):
     config = (REPO / course.CONFIG_FILE).read_text()
     (root / course.CONFIG_FILE).write_text(
         config + "\nc.TrustedExecute.timeout = 5\nc.TrustedExecute.call_timeout = 2.0\n")
-    shutil.copytree(REPO / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
+    course.copy_assignments(REPO, root, [ASSIGNMENT])
     api = course.api(root)
     assert api.generate_assignment(ASSIGNMENT, force=True, create=True)["success"]
     solution = nbformat.read(str(root / "source" / ASSIGNMENT / NOTEBOOK), as_version=4)

@@ -4,9 +4,14 @@ import json
 import numpy as np
 import pytest
 
+from pathlib import Path
+
+from autograder import assignments
 from autograder.bridge import LocalStudent
 from autograder.checks.compare import Mismatch, assert_array_matches
 from autograder.checks.runner import run_checks
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("actual, kind", [
@@ -46,7 +51,8 @@ def test_a_failed_check_reports_hint_counterexample_and_tables():
         return (n - kernel + 2 * padding) // stride + 1
 
     namespace = {"conv2d": conv2d, "output_size": output_size, "zero_pad": lambda image, p: np.pad(image, p)}
-    outcomes = run_checks("conv-pooling", LocalStudent(namespace), grade_id="test_conv2d")
+    outcomes = run_checks(assignments.load(REPO, "conv-pooling"), LocalStudent(namespace),
+                          grade_id="test_conv2d")
     failed = [o for o in outcomes if not o.passed]
     assert failed
     for outcome in failed:

@@ -1,39 +1,54 @@
 """Calibration against the reference solution, and the budget check built on it."""
 import json
 import time
+from pathlib import Path
 
-import nbformat
 import pytest
 
 from autograder import cli, timing
 from autograder.bridge import LocalStudent
 from autograder.checks.budget import assert_within_budget
 
+REPO = Path(__file__).resolve().parents[2]
 CONFIG = "c = get_config()\nc.CourseDirectory.course_id = 'timed'\n"
 
 
-def _cell(source, grade_id, solution=False, grade=False):
-    cell = nbformat.v4.new_code_cell(source)
-    cell.metadata["nbgrader"] = {"grade_id": grade_id, "solution": solution, "grade": grade,
-                                 "locked": not solution, "schema_version": 3,
-                                 **({"points": 1} if grade else {})}
-    return cell
+NOTEBOOK = """\
+```python code setup
+import time
+pause = float(open('data.txt').read())
+```
+
+```python solution train
+### BEGIN SOLUTION
+time.sleep(pause)
+model = 'trained'
+### END SOLUTION
+```
+
+```python tests test_train
+assert False, 'a test cell is never run by calibration'
+```
+"""
+
+
+def _assignment(root, name: str, training: bool) -> None:
+    folder = root / "assignments" / name
+    folder.mkdir(parents=True)
+    (folder / "assignment.toml").write_text(
+        'title = "Timed"\n' + ('training_cell = "train"\n' if training else "")
+        + '[[cells]]\ngrade_id = "test_train"\npoints = 1\n')
+    (folder / "notebook.md").write_text(NOTEBOOK)
 
 
 @pytest.fixture
 def course(tmp_path, monkeypatch):
     (tmp_path / "nbgrader_config.py").write_text(CONFIG)
-    folder = tmp_path / "source" / "timed"
-    folder.mkdir(parents=True)
-    (folder / "data.txt").write_text("0.25")
-    nb = nbformat.v4.new_notebook(cells=[
-        _cell("import time\npause = float(open('data.txt').read())", "setup"),
-        _cell("time.sleep(pause)\nmodel = 'trained'", "train", solution=True),
-        _cell("raise AssertionError('a test cell is never run by calibration')", "test_train",
-              grade=True),
-    ])
-    nbformat.write(nb, str(folder / "timed.ipynb"))
+    _assignment(tmp_path, "timed", training=True)
+    _assignment(tmp_path, "untimed", training=False)
     monkeypatch.chdir(tmp_path)
+    assert cli.main(["build"]) == 0
+    (tmp_path / "source" / "timed" / "data.txt").write_text("0.25")  # copied along to the kernel
     return tmp_path
 
 
@@ -53,8 +68,8 @@ def test_calibrate_times_the_training_cell_and_stores_it_per_device(course, caps
 
 
 def test_calibrate_needs_a_cell_that_exists(course, capsys):
-    assert cli.main(["calibrate", "timed"]) == 2
-    assert "declares no TRAINING_CELL" in capsys.readouterr().err
+    assert cli.main(["calibrate", "untimed"]) == 2
+    assert "declares no training_cell" in capsys.readouterr().err
     with pytest.raises(ValueError, match="no cell with grade_id 'fit'"):
         timing.time_cell(course / "source" / "timed" / "timed.ipynb", "fit", None, 10)
     assert cli.main(["calibrate", "nothing", "--cell", "train"]) == 2
@@ -112,8 +127,10 @@ def test_device_ids_name_the_hardware_not_the_versions():
 
 
 def test_grading_an_uncalibrated_assignment_warns_or_calibrates_first(tmp_path, capsys, monkeypatch):
+    from autograder import course
     from autograder.commands.calibrate import ensure_calibrated
 
+    course.copy_assignments(REPO, tmp_path, ["conv-pooling", "mnist-ann"], config=False)
     assert ensure_calibrated(tmp_path, "conv-pooling", calibrate=False) is None  # nothing timed
     assert capsys.readouterr().err == ""
     assert ensure_calibrated(tmp_path, "mnist-ann", calibrate=False) is None
@@ -139,7 +156,7 @@ def test_calibration_says_whether_the_reference_clears_its_thresholds():
         "scores": {"test_model": 1.0, "test_accuracy": 0.75},
         "failures": ["test_accuracy/test_accuracy_step_4_of_4: accuracy 0.9600 ... is below 0.9700"]})
     assert warning.startswith("WARNING: the reference solution does not pass every hidden check")
-    assert "adjust THRESHOLDS" in warning and "\n  test_accuracy/test_accuracy_step_4_of_4: accuracy" in warning
+    assert "adjust the thresholds in assignment.toml" in warning and "\n  test_accuracy/test_accuracy_step_4_of_4: accuracy" in warning
     assert timing.describe_reference({}) == "no hidden checks to run on the reference solution"
     # older calibration files, without the reference's scores, still load
     assert timing.Calibration("a", "train", 1.0, [1.0], 1.0, {}, "now").reference is None

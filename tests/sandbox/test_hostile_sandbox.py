@@ -43,7 +43,8 @@ ATTACKS = {
     "gradebook": ("", "open('../../../gradebook.db', 'rb').read(); open('{root}/gradebook.db', 'rb').read()"),
     "source": ("", "open('{root}/source/conv-pooling/conv-pooling.ipynb').read()"),
     "reference": ("", "open('{root}/reference/pooling.py').read()"),
-    "imports": ("", "import autograder.checks.conv_pooling"),
+    "imports": ("", "import autograder.checks"),
+    "hidden_checks": ("", "open('{root}/assignments/conv-pooling/checks.py').read()"),
     "other_student": ("", "open('{root}/submitted/honest/conv-pooling/conv-pooling.ipynb').read()"),
     "environment": ("", "assert os.environ.get('" + SECRET + "'), 'no secret in ' + ' '.join(sorted(os.environ))"),
     "processes": ("", "assert any(word in open(f'/proc/{{p}}/cmdline', 'rb').read() for p in os.listdir('/proc') if p.isdigit() for word in (b'pytest', b'dlgrade grade', b'{root}')), 'no grader process in ' + ' '.join(p for p in os.listdir('/proc') if p.isdigit())"),
@@ -189,7 +190,7 @@ def graded(tmp_path_factory):
         f"c.SandboxKernelManager.memory_limit = {MEMORY!r}\n"
         "c.SandboxKernelManager.pids_limit = 96\n"
         "c.SandboxKernelManager.work_size = '48M'\nc.SandboxKernelManager.tmp_size = '48M'\n")
-    shutil.copytree(REPO / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
+    course.copy_assignments(REPO, root, [ASSIGNMENT])
     (root / "reference").mkdir()
     (root / "reference" / "pooling.py").write_text("SECRET = 1\n")
     api = course.api(root)
@@ -282,6 +283,7 @@ def test_the_batch_finishes_and_the_honest_student_is_untouched(graded):
     ("gradebook", "FileNotFoundError"),
     ("source", "FileNotFoundError"),
     ("reference", "FileNotFoundError"),
+    ("hidden_checks", "FileNotFoundError"),
     ("imports", "ModuleNotFoundError: No module named 'autograder'"),
     ("other_student", "FileNotFoundError"),
     ("symlink", "FileNotFoundError"),

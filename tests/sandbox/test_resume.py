@@ -13,7 +13,6 @@ import nbformat
 import pytest
 
 from autograder import course
-from autograder.checks.runner import check_module_path
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "conv-pooling"
@@ -25,7 +24,7 @@ pytestmark = pytest.mark.slow
 def _make_class(root: Path) -> None:
     config = (REPO / course.CONFIG_FILE).read_text()
     (root / course.CONFIG_FILE).write_text(config + "\nc.TrustedExecute.timeout = 20\n")
-    shutil.copytree(REPO / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
+    course.copy_assignments(REPO, root, [ASSIGNMENT])
     api = course.api(root)
     assert api.generate_assignment(ASSIGNMENT, force=True, create=True)["success"]
     solution = nbformat.read(str(root / "source" / ASSIGNMENT / NOTEBOOK), as_version=4)
@@ -160,15 +159,15 @@ def test_a_changed_submission_is_graded_again(runs):
 
 def test_the_fingerprint_covers_checks_config_and_isolation(runs, tmp_path, monkeypatch):
     from autograder import grading
-    from autograder.checks import runner
 
     _, killed, *_ = runs
-    checks = tmp_path / "checks" / "conv_pooling.py"
-    checks.parent.mkdir()
-    checks.write_text(check_module_path(ASSIGNMENT).read_text())
-    monkeypatch.setattr(runner, "check_module_path", lambda assignment: checks)
+    checks = killed / "assignments" / ASSIGNMENT / "checks.py"
+    original = checks.read_text()
     before = grading.fingerprint(killed, ASSIGNMENT, "a_honest", "full")
     assert grading.fingerprint(killed, ASSIGNMENT, "a_honest", "full") == before
     assert grading.fingerprint(killed, ASSIGNMENT, "a_honest", "none") != before
-    checks.write_text(checks.read_text() + "\n# a stricter check\n")
-    assert grading.fingerprint(killed, ASSIGNMENT, "a_honest", "full") != before
+    try:
+        checks.write_text(original + "\n# a stricter check\n")
+        assert grading.fingerprint(killed, ASSIGNMENT, "a_honest", "full") != before
+    finally:
+        checks.write_text(original)

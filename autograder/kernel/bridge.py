@@ -1,0 +1,145 @@
+"""The kernel's end of the bridge: the codec and the calls the grader may make.
+
+This file is sent, as source, into every student kernel and exec'd into a private
+dict (`__dlgrade__`); it imports only the standard library and numpy, and carries
+no check, no reference and no expected value. The trusted side
+(autograder.bridge) reads replies with the same codec.
+
+Values cross as JSON in which numpy arrays are tagged `.npy` bytes (base64, read
+with `allow_pickle=False`) and tuples and dicts are tagged so that they survive.
+Nothing else can cross: a value the codec does not know is refused, never pickled.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import numbers
+
+import numpy as np
+
+MAX_TRANSFER_BYTES = 64 * 1024 * 1024
+RESULT_MIME = "application/x-dlgrade-result+json"
+
+
+class CodecError(ValueError):
+    """A value that cannot cross, or data that is not what the codec writes."""
+
+
+def encode(value):
+    """A value -> JSON-able data. Raises CodecError for what cannot cross."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if number != number or number in (float("inf"), float("-inf")):
+            return {"__float__": repr(number)}
+        return number
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biufc":
+            raise CodecError(f"an array of dtype {value.dtype} cannot be graded (use numbers)")
+        buffer = io.BytesIO()
+        np.save(buffer, value, allow_pickle=False)
+        return {"__ndarray__": base64.b64encode(buffer.getvalue()).decode("ascii")}
+    if isinstance(value, tuple):
+        return {"__tuple__": [encode(v) for v in value]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise CodecError("a dict with non-string keys cannot be graded")
+        return {"__dict__": {k: encode(v) for k, v in value.items()}}
+    raise CodecError(f"a value of type {type(value).__name__} cannot be graded "
+                     "(return numbers, strings, lists, tuples, dicts or numpy arrays)")
+
+
+def decode(data):
+    """JSON-able data from `encode` -> the value. Never unpickles."""
+    if isinstance(data, list):
+        return [decode(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    if set(data) == {"__ndarray__"}:
+        try:
+            raw = base64.b64decode(data["__ndarray__"], validate=True)
+            return np.load(io.BytesIO(raw), allow_pickle=False)
+        except (ValueError, TypeError) as exc:
+            raise CodecError(f"could not read an array from the student: {exc}") from None
+    if set(data) == {"__tuple__"}:
+        return tuple(decode(v) for v in data["__tuple__"])
+    if set(data) == {"__dict__"}:
+        return {k: decode(v) for k, v in data["__dict__"].items()}
+    if set(data) == {"__float__"}:
+        return float(data["__float__"])
+    raise CodecError(f"unexpected data from the student: keys {sorted(data)[:5]}")
+
+
+def describe_exception(exc):
+    """The student's error as they would see it in their notebook."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+# --------------------------------------------------------------------------- the calls
+
+def reply(payload):
+    from IPython.display import publish_display_data
+
+    publish_display_data({RESULT_MIME: json.dumps(payload)})
+
+
+def _encoded(value):
+    try:
+        return reply({"status": "ok", "value": encode(value)})
+    except CodecError as exc:
+        return reply({"status": "unencodable", "message": str(exc)})
+
+
+def call(namespace, name, arguments):
+    """Call the student's function `name` with the encoded arguments."""
+    target = namespace.get(name)
+    if target is None:
+        return reply({"status": "missing"})
+    if not callable(target):
+        return reply({"status": "not_callable", "type": type(target).__name__})
+    try:
+        args, kwargs = decode(json.loads(arguments))
+        result = target(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - any student error is the answer
+        return reply({"status": "error", "message": describe_exception(exc)})
+    return _encoded(result)
+
+
+def value(namespace, name):
+    """The student's variable `name`."""
+    if name not in namespace:
+        return reply({"status": "missing"})
+    return _encoded(namespace[name])
+
+
+def model(namespace, name, build=False):
+    """The Keras model `name` (or that `name()` returns): its JSON config and its weights."""
+    if name not in namespace:
+        return reply({"status": "missing"})
+    target = namespace[name]
+    if build:
+        if not callable(target):
+            return reply({"status": "not_callable", "type": type(target).__name__})
+        try:
+            target = target()
+        except Exception as exc:  # noqa: BLE001 - any student error is the answer
+            return reply({"status": "raised", "message": describe_exception(exc)})
+    if not (hasattr(target, "to_json") and hasattr(target, "get_weights")):
+        return reply({"status": "not_model", "type": type(target).__name__})
+    try:
+        payload = model_payload(target)
+    except Exception as exc:  # noqa: BLE001 - a model that cannot describe itself
+        return reply({"status": "error", "message": describe_exception(exc)})
+    return _encoded(payload)
+
+
+def model_payload(target):
+    """What crosses for a model: its config (compile config included) and weight arrays."""
+    return {"config": target.to_json(), "weights": [np.asarray(w) for w in target.get_weights()]}

@@ -1,0 +1,124 @@
+"""The mistakes every "build and train a Keras model" assignment shares, as mutants.
+
+A catalogue (an assignment's mutants.py) takes these and adds its own. Each writes
+whole cells as a student would: `keras_model(...)` a build_model cell, `training(...)`
+the training cell.
+"""
+from __future__ import annotations
+
+from autograder.mutants import Mutant, Timed
+
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+CUSTOM_LAYER = '''class Doubling(keras.layers.Layer):
+    def call(self, x):
+        return 2 * x
+
+
+'''
+MODEL_CELLS = ("test_model", "test_accuracy", "test_training_time")
+
+
+def keras_model(*layers: str, first: str, compile_args: str, prelude: str = "") -> str:
+    """A build_model cell: a Sequential model of `first` (its Input) and `layers`, compiled."""
+    body = ",\n        ".join((first,) + layers)
+    return (f"{prelude}def build_model():\n    model = keras.Sequential([\n        {body},\n    ])\n"
+            f"    model.compile({compile_args})\n    return model\n")
+
+
+def training(fit_images: str = "preprocess(x_train)", fit_labels: str = "y_train", after: str = "",
+             fit: bool = True, epochs: int = 5, batch_size: int = 32) -> str:
+    """A training cell: build the model, fit it (or not), then `after`."""
+    lines = ["model = build_model()"]
+    if fit:
+        lines.append(f"history = model.fit({fit_images}, {fit_labels}, epochs={epochs}, "
+                     f"batch_size={batch_size}, verbose=0)")
+    return "\n".join(lines + ([after] if after else [])) + "\n"
+
+
+def image_classifier_mutants(hidden: tuple[str, ...], output: str,
+                             input_shape: str = "(28, 28)") -> list[Mutant]:
+    """The mistakes of a "preprocess, build, train" image classifier (mnist-ann, fashion-ann):
+    `hidden` are the reference's hidden layers, `output` its output layer (Keras source)."""
+    compiled = 'optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]'
+
+    def model(*layers: str, first: str = f"keras.Input(shape={input_shape})", prelude: str = "",
+              compile_args: str = compiled) -> str:
+        return keras_model("keras.layers.Flatten()", *layers, first=first, prelude=prelude,
+                           compile_args=compile_args)
+
+    h = hidden
+    return [
+        Mutant(
+            "output_sigmoid_with_softmax_loss",
+            {"build_model": model(*h, output.replace('"softmax"', '"sigmoid"'))},
+            {"test_model": ("found Dense(10, sigmoid)", "does not fit the loss")},
+            keeps=("test_preprocess",)),
+        Mutant(
+            "hidden_layer_with_sigmoid",
+            {"build_model": model(h[0].replace('"relu"', '"sigmoid"'), *h[1:], output)},
+            {"test_model": ("layer 2: expected Dense(128, relu), found Dense(128, sigmoid)",)},
+            keeps=("test_preprocess", "test_training_time")),
+        Mutant(
+            "model_not_compiled",
+            {"build_model": model(*h, output).replace(f"    model.compile({compiled})\n", "")},
+            {"test_model": ("not compiled",), "test_accuracy": ("looks untrained",),
+             "test_training_time": ("could not be timed",)},
+            keeps=("test_preprocess",)),
+        Mutant(
+            "input_with_a_channel_axis",  # (28, 28, 1), as for a CNN: the images do not fit it
+            {"build_model": model(*h, output, first="keras.Input(shape=(28, 28, 1))")},
+            {"test_model": ("input shape: expected (28, 28), found (28, 28, 1)",)},
+            keeps=("test_preprocess",)),
+        Mutant(
+            "untrained_model",
+            {"train": training(fit=False)},
+            {"test_accuracy": ("looks untrained",), "test_training_time": ("looks untrained",)},
+            keeps=("test_preprocess", "test_model")),
+        Mutant(
+            "trained_on_10_images",
+            {"train": training("preprocess(x_train[:10])", "y_train[:10]")},
+            {"test_accuracy": ("below",), "test_training_time": ("looks untrained",)},
+            keeps=("test_preprocess", "test_model")),
+        Mutant(
+            "lambda_layer",
+            {"build_model": model("keras.layers.Lambda(lambda x: x * 1.0)", *h, output)},
+            {cell: ("Lambda layer",) for cell in MODEL_CELLS},
+            keeps=("test_preprocess",)),
+        Mutant(
+            "custom_layer",
+            {"build_model": model("Doubling()", *h, output, prelude=CUSTOM_LAYER)},
+            {cell: ("not a standard Keras class",) for cell in MODEL_CELLS},
+            keeps=("test_preprocess",)),
+        Mutant(
+            "training_cell_left_as_the_stub",
+            {"train": STUB},
+            {"test_accuracy": ("model is not defined",),
+             "test_training_time": ("could not be timed", "model is not defined")},
+            keeps=("test_preprocess", "test_model")),
+        Mutant(
+            "pixels_not_scaled",
+            {"preprocess": "def preprocess(images):\n    return np.asarray(images, dtype='float32')\n"},
+            {"test_preprocess": ("not scaled",)},
+            keeps=("test_model",)),
+        Mutant(
+            "pixels_divided_by_256",
+            {"preprocess": "def preprocess(images):\n    return np.asarray(images) / 256\n"},
+            {"test_preprocess": ("divide by 255",)},
+            keeps=("test_model", "test_training_time")),
+        Mutant(
+            "pixels_flattened_in_preprocess",
+            {"preprocess": "def preprocess(images):\n    images = np.asarray(images, dtype='float32') / 255\n"
+                           "    return images.reshape(len(images), -1)\n"},
+            {"test_preprocess": ("reshaped",)},
+            keeps=("test_model",)),
+    ]
+
+
+def sleeps_past_the_budget(make_training=training, factor: float = 3.0) -> Mutant:
+    """A training cell that sleeps past `factor` x the reference's time after training."""
+    return Mutant(
+        "training_sleeps_past_its_budget",
+        {"train": Timed(lambda seconds: make_training(
+            after=f"import time\ntime.sleep({factor * seconds + 1.0:.2f})"))},
+        {"test_training_time": (f"over the budget of {factor:g} x the reference solution",)},
+        keeps=("test_preprocess", "test_model", "test_accuracy"))

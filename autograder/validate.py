@@ -1,0 +1,477 @@
+"""Prove an assignment's hidden checks: the solution gets full marks, every mutant loses.
+
+Two ways to grade each submission, judged alike:
+
+- `RealGrader` (what `dlgrade validate` runs by default): the reference notebook and
+  one notebook per mutant go into a temporary course's submitted/ folder and are
+  graded by `dlgrade grade`'s own path: nbgrader, sandboxed kernels, the checks
+  through the bridge, results.json.
+- `InProcessGrader` (`--in-process`, and the project's tests): the notebook's cells
+  run in this process and the checks reach them through a LocalStudent. A mutant
+  that replaces only the solution's functions, and speaks only of the cells that
+  grade them, is graded on the solution's namespace (no notebook run, only the cells
+  its mistake can reach); any other runs the notebook, data and training included.
+
+`judge` compares a graded mutant with what its catalogue entry states.
+"""
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import shutil
+import symtable
+import sys
+import tempfile
+import time
+import types
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+import nbformat
+
+from autograder import build, datasets, timing
+from autograder.assignments import Assignment, support_master
+from autograder.mutants import Catalogue, Mutant, load_catalogue, replacement_source
+
+REFERENCE = "reference"
+
+
+# --------------------------------------------------------------------------- the solution's shape
+
+def solution_functions(assignment: Assignment) -> dict[str, types.FunctionType]:
+    """The functions solution.py defines (not those it imports)."""
+    namespace = assignment.solution_namespace()
+    return {name: value for name, value in namespace.items()
+            if isinstance(value, types.FunctionType) and value.__globals__ is namespace}
+
+
+def global_names(assignment: Assignment) -> dict[str, set[str]]:
+    """Each top-level function of solution.py -> the global names its code reads (nested
+    functions and comprehensions included; attributes and locals not)."""
+    table = symtable.symtable(assignment.solution_source, str(assignment.solution_path), "exec")
+
+    def reads(scope) -> set[str]:
+        names = {s.get_name() for s in scope.get_symbols() if s.is_global()}
+        for child in scope.get_children():
+            names |= reads(child)
+        return names
+
+    return {scope.get_name(): reads(scope) for scope in table.get_children()
+            if scope.get_type() == "function"}
+
+
+def call_graph(assignment: Assignment) -> dict[str, tuple[str, ...]]:
+    """Each function of the solution -> the solution's functions it calls (read from its code)."""
+    functions = set(solution_functions(assignment))
+    reads = global_names(assignment)
+    return {name: tuple(sorted(reads.get(name, set()) & functions - {name})) for name in functions}
+
+
+def reached_cells(assignment: Assignment, name: str) -> set[str]:
+    """The cells a mistake in `name` can cost: its own and those of its callers (transitively)."""
+    calls = call_graph(assignment)
+    found, frontier = set(), {name}
+    while frontier:
+        frontier = {f for f, called in calls.items() if set(called) & frontier} - found
+        found |= frontier
+    cells = {assignment.cell_of(n) for n in found | {name}}
+    return {c for c in cells if c is not None}
+
+
+def solution_cells(assignment: Assignment) -> tuple[str, ...]:
+    """The cells whose checks need only solution.py: what they cover is defined there and
+    reads nothing the notebook's other cells make (no data loaded, nothing trained)."""
+    defined = set(assignment.solution_namespace()) | set(dir(builtins))
+    reads, calls = global_names(assignment), call_graph(assignment)
+
+    def self_contained(name: str, seen: set[str]) -> bool:
+        if name in seen:
+            return True
+        seen.add(name)
+        return reads.get(name, set()) <= defined and all(
+            self_contained(callee, seen) for callee in calls.get(name, ()))
+
+    return tuple(c.grade_id for c in assignment.cells
+                 if c.covers and set(c.covers) <= defined
+                 and all(self_contained(name, set()) for name in c.covers))
+
+
+def on_the_solution_alone(catalogue: Catalogue, mutant: Mutant) -> bool:
+    """Whether a mutant can be graded on the solution's namespace, without running the
+    notebook: it replaces only what solution.py defines, and speaks only of cells that
+    need nothing else."""
+    assignment = catalogue.assignment
+    defined = assignment.solution_namespace()
+    claims = set(catalogue.loses(mutant)) | set(mutant.keeps)
+    return all(name in defined for name in mutant.replaces) and claims <= set(solution_cells(assignment))
+
+
+# --------------------------------------------------------------------------- a graded submission
+
+@dataclass
+class Graded:
+    """One graded submission: per cell its fraction of points and its failure messages."""
+
+    label: str
+    scores: dict[str, float]
+    messages: dict[str, list[str]] = field(default_factory=dict)
+    reason: str | None = None        # why it could not be graded at all
+    points: dict[str, float] = field(default_factory=dict)
+    outcomes: list = field(default_factory=list)
+    budgets: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    def lost(self, points: dict[str, float]) -> float:
+        return round(sum(points[c] * (1 - s) for c, s in self.scores.items() if c in points), 4)
+
+    def first_message(self, cells: Iterable[str] | None = None) -> str:
+        for cell in cells or self.scores:
+            for message in self.messages.get(cell, []):
+                if message:
+                    return message.strip().splitlines()[0]
+        return self.reason or ""
+
+
+@dataclass
+class Verdict:
+    mutant: Mutant
+    graded: Graded
+    problems: list[str]
+    lost: float
+
+    @property
+    def killed(self) -> bool:
+        return any(score < 1.0 for score in self.graded.scores.values())
+
+    @property
+    def proven(self) -> bool:
+        return not self.problems
+
+
+def judge(catalogue: Catalogue, mutant: Mutant, graded: Graded, reached: set[str] | None = None) -> list[str]:
+    """Where the grading of `mutant` departs from what its catalogue entry states."""
+    problems = []
+    if graded.reason:
+        problems.append(f"could not be graded: {graded.reason}")
+    loses = catalogue.loses(mutant)
+    for cell, words in loses.items():
+        if cell not in graded.scores:
+            problems.append(f"{cell} was not graded")
+            continue
+        if graded.scores[cell] >= 1.0:
+            problems.append(f"keeps full marks on {cell}")
+            continue
+        text = "\n".join(graded.messages.get(cell, []))
+        missing = [w for w in words if w not in text]
+        if missing:
+            problems.append(f"{cell}: the feedback does not say {missing}")
+    keeps = set(mutant.keeps)
+    if mutant.exact and reached is not None:
+        keeps |= reached - set(loses)
+    for cell in sorted(keeps):
+        if graded.scores.get(cell, 1.0) < 1.0:
+            said = graded.first_message([cell])
+            problems.append(f"loses points on {cell}, which must keep full marks ({said})")
+    return problems
+
+
+def _graded_from_outcomes(label: str, outcomes, cells: Iterable[str]) -> Graded:
+    from autograder.checks.runner import score_groups
+
+    cells = list(cells)
+    scores = score_groups([o for o in outcomes if o.grade_id in cells])
+    messages: dict[str, list[str]] = {}
+    for o in outcomes:
+        if not o.passed:
+            messages.setdefault(o.grade_id, []).append(o.message or "")
+    return Graded(label, scores, messages, outcomes=list(outcomes))
+
+
+# --------------------------------------------------------------------------- notebooks
+
+def kernel_cells(nb) -> list:
+    """The cells that run in the student's kernel (test cells never do)."""
+    return [c for c in nb.cells if c.cell_type == "code" and not (
+        c.metadata.get("nbgrader", {}).get("grade") and not c.metadata.get("nbgrader", {}).get("solution"))]
+
+
+def mutated_notebook(assignment: Assignment, mutant: Mutant | list[Mutant] | None,
+                     reference_seconds: float | None = None, nb=None) -> nbformat.NotebookNode:
+    """The instructor notebook with the mutant's cells (or several mutants') in place of the
+    solution's: what a student making those mistakes hands in."""
+    nb = nbformat.from_dict(nb if nb is not None else build.notebook(assignment))
+    mutants = [] if mutant is None else [mutant] if isinstance(mutant, Mutant) else list(mutant)
+    by_id = {cell.get("id"): cell for cell in nb.cells}
+    provided = frozenset(assignment.solution_namespace())
+    for each in mutants:
+        for name, replacement in each.replaces.items():
+            cell = by_id.get(name)
+            if cell is None or cell.cell_type != "code":
+                raise ValueError(f"mutant {each.name} replaces {name}, which is no code cell of "
+                                 f"the notebook (cells: {', '.join(c.get('id') for c in nb.cells)})")
+            cell.source = replacement_source(name, replacement, reference_seconds, provided - {name})
+    return nb
+
+
+@contextmanager
+def _student_data(root: Path, assignment: Assignment):
+    """course_data.py importable and the prepared data visible, as in a kernel."""
+    from autograder.kernel import course_data
+
+    folders = datasets.prepare(root, assignment.datasets)
+    previous = os.environ.get(course_data.DATA_DIRS_VARIABLE)
+    os.environ[course_data.DATA_DIRS_VARIABLE] = os.pathsep.join(folders)
+    paths = sorted({str(support_master(name).parent) for name in assignment.support})
+    sys.path[:0] = paths
+    try:
+        yield
+    finally:
+        for path in paths:
+            sys.path.remove(path)
+        if previous is None:
+            os.environ.pop(course_data.DATA_DIRS_VARIABLE, None)
+        else:
+            os.environ[course_data.DATA_DIRS_VARIABLE] = previous
+
+
+def run_in_process(nb, root: Path, assignment: Assignment) -> tuple[dict, dict[str, float]]:
+    """Run the notebook's kernel cells here, as the executor runs them in a kernel: every cell,
+    a failing one recorded and passed over. (namespace, seconds of each cell that ran cleanly)."""
+    namespace: dict = {"__name__": "notebook"}
+    seconds: dict[str, float] = {}
+    with _student_data(root, assignment):
+        for cell in kernel_cells(nb):
+            start = time.perf_counter()
+            try:
+                exec(compile(cell.source, f"<cell {cell.get('id')}>", "exec"), namespace)
+            except Exception:  # noqa: BLE001 - a failing cell fails in the kernel too
+                continue
+            key = cell.metadata.get("nbgrader", {}).get("grade_id", cell.get("id"))
+            seconds[key] = time.perf_counter() - start
+    return namespace, seconds
+
+
+# --------------------------------------------------------------------------- in process
+
+class InProcessGrader:
+    """Grade the reference and the mutants in this process, in `root` (a scratch course
+    directory holding the prepared data and the reference's timing)."""
+
+    def __init__(self, assignment: Assignment, root: Path):
+        self.assignment = assignment
+        self.root = Path(root)
+        self.catalogue = load_catalogue(assignment)
+        self._notebook = build.notebook(assignment)
+        self._solution_cells = solution_cells(assignment)
+        self._reference: Graded | None = None
+        self.reference_seconds: float | None = None
+
+    def _grade(self, namespace: dict, label: str, seconds: dict | None = None,
+               grade_id: str | None = None, cells: Iterable[str] | None = None) -> Graded:
+        from autograder.bridge import LocalStudent
+        from autograder.checks.runner import run_checks
+
+        student = LocalStudent(namespace, label=label, context={
+            "assignment": self.assignment.name, "course_root": self.root,
+            "cell_seconds": seconds or {}, "budgets": []})
+        cells = tuple(cells or self.assignment.grade_ids)
+        outcomes = run_checks(self.assignment, student,
+                              grade_id=grade_id if grade_id is not None or len(cells) ==
+                              len(self.assignment.grade_ids) else cells)
+        graded = _graded_from_outcomes(label, outcomes, cells)
+        graded.budgets = student.context["budgets"]
+        return graded
+
+    def reference(self) -> Graded:
+        """The notebook's solution, run here (its training cell timed: the calibration the
+        mutants are judged against)."""
+        if self._reference is None:
+            namespace, seconds = run_in_process(self._notebook, self.root, self.assignment)
+            cell = self.assignment.training_cell
+            if cell:
+                if cell not in seconds:
+                    raise RuntimeError(f"the reference's training cell {cell} failed in process")
+                self.reference_seconds = round(seconds[cell], 4)
+                self._write_calibration(cell, self.reference_seconds)
+            self._reference = self._grade(namespace, REFERENCE, seconds)
+            self._reference_run = (namespace, seconds)
+        return self._reference
+
+    def solution(self) -> Graded:
+        """solution.py's namespace alone, graded on the cells that need nothing else."""
+        return self._grade(self.assignment.solution_namespace(), "solution",
+                           cells=self._solution_cells)
+
+    def _write_calibration(self, cell: str, seconds: float) -> None:
+        calibration = timing.Calibration(
+            assignment=self.assignment.name, cell=cell, seconds=seconds, runs=[seconds], warmup=0.0,
+            device=timing.device(), created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        path = timing.calibration_path(self.root, self.assignment.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(calibration)))
+
+    def fast(self, mutant: Mutant) -> bool:
+        return on_the_solution_alone(self.catalogue, mutant)
+
+    def reached(self, mutant: Mutant) -> set[str]:
+        found: set[str] = set()
+        for name in mutant.replaces:
+            found |= reached_cells(self.assignment, name)
+        return found
+
+    def grade(self, mutant: Mutant) -> Graded:
+        if self.fast(mutant):
+            namespace = self.assignment.solution_namespace()
+            for name, replacement in mutant.replaces.items():
+                if isinstance(replacement, str):
+                    exec(compile(replacement, f"<mutant {mutant.name}>", "exec"), namespace)
+                else:
+                    namespace[name] = replacement
+            reached = self.reached(mutant) & set(self._solution_cells)
+            only = next(iter(reached)) if len(reached) == 1 else None
+            return self._grade(namespace, mutant.name, grade_id=only,
+                               cells=reached if only else self._solution_cells)
+        if self.assignment.training_cell:
+            self.reference()  # the calibration
+        nb = mutated_notebook(self.assignment, mutant, self.reference_seconds, self._notebook)
+        namespace, seconds = run_in_process(nb, self.root, self.assignment)
+        return self._grade(namespace, mutant.name, seconds)
+
+    def verdict(self, mutant: Mutant) -> Verdict:
+        graded = self.grade(mutant)
+        reached = self.reached(mutant) if mutant.exact else None
+        return Verdict(mutant, graded, judge(self.catalogue, mutant, graded, reached),
+                       graded.lost(self.assignment.points))
+
+
+# --------------------------------------------------------------------------- the real path
+
+class RealGrader:
+    """Grade the reference and every mutant through `dlgrade grade`'s path, in a scratch
+    course built from the assignment's folder."""
+
+    def __init__(self, assignment: Assignment, root: Path, isolation: str | None = None,
+                 progress=None):
+        self.assignment = assignment
+        self.root = Path(root)
+        self.catalogue = load_catalogue(assignment)
+        self.isolation = isolation
+        self.progress = progress
+        self.results: dict[str, Graded] = {}
+        self.reference_seconds: float | None = None
+
+    def prepare(self) -> None:
+        from autograder import course
+        from autograder.commands.calibrate import ensure_calibrated
+
+        source = self.assignment.root
+        self.root.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source / course.CONFIG_FILE, self.root / course.CONFIG_FILE)
+        shutil.copytree(self.assignment.folder, self.root / "assignments" / self.assignment.name,
+                        dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+        timings = source / timing.CALIBRATION_DIR / self.assignment.name
+        if timings.is_dir():
+            shutil.copytree(timings, self.root / timing.CALIBRATION_DIR / self.assignment.name,
+                            dirs_exist_ok=True)
+        from autograder import assignments
+
+        self.local = assignments.load(self.root, self.assignment.name)
+        build.build(self.local)
+        if self.local.training_cell:
+            calibration = ensure_calibrated(self.root, self.local.name, runs=1)
+            self.reference_seconds = calibration.seconds if calibration else None
+
+    def submit(self, label: str, nb) -> None:
+        path = self.root / "submitted" / label / self.local.name / f"{self.local.name}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(path))
+
+    def grade_all(self, mutants: list[Mutant]) -> None:
+        from autograder import grading
+
+        self.submit(REFERENCE, mutated_notebook(self.local, None))
+        for mutant in mutants:
+            self.submit(mutant.name, mutated_notebook(self.local, mutant, self.reference_seconds))
+        students = [REFERENCE] + [m.name for m in mutants]
+        grading.grade(self.root, self.local.name, students, isolation=self.isolation,
+                      progress=self.progress, regrade=True)
+        for student in students:
+            self.results[student] = self._read(student)
+
+    def _read(self, student: str) -> Graded:
+        path = self.root / "autograded" / student / self.local.name / "results.json"
+        results = json.loads(path.read_text())
+        scores, messages = {}, {}
+        for cell in results.get("cells", []):
+            if "points" not in cell:
+                continue
+            points = cell["points"] or 1.0
+            scores[cell["grade_id"]] = cell["score"] / points
+            messages[cell["grade_id"]] = [t.get("message") or "" for t in cell.get("tests", [])
+                                          if not t.get("passed")] + ([cell["reason"]] if cell.get("reason") else [])
+        reason = results.get("reason") if results.get("status") == "error" else None
+        return Graded(student, scores, messages, reason=reason,
+                      seconds=float(results.get("seconds_total") or 0.0))
+
+    def verdict(self, mutant: Mutant) -> Verdict:
+        graded = self.results[mutant.name]
+        reached = None
+        if mutant.exact:
+            reached = set()
+            for name in mutant.replaces:
+                reached |= reached_cells(self.local, name)
+        return Verdict(mutant, graded, judge(self.catalogue, mutant, graded, reached),
+                       graded.lost(self.local.points))
+
+
+# --------------------------------------------------------------------------- the report
+
+@dataclass
+class Report:
+    assignment: Assignment
+    reference: Graded
+    verdicts: list[Verdict]
+
+    @property
+    def reference_full(self) -> bool:
+        return not self.reference.reason and all(s == 1.0 for s in self.reference.scores.values()) \
+            and set(self.reference.scores) == set(self.assignment.grade_ids)
+
+    @property
+    def kill_rate(self) -> float:
+        return sum(v.killed for v in self.verdicts) / len(self.verdicts) if self.verdicts else 1.0
+
+    @property
+    def ok(self) -> bool:
+        return self.reference_full and all(v.killed and v.proven for v in self.verdicts)
+
+
+def validate(assignment: Assignment, in_process: bool = False, only: Iterable[str] = (),
+             isolation: str | None = None, progress=None, work: Path | None = None) -> Report:
+    """Grade the reference and the catalogue's mutants (or those named in `only`)."""
+    catalogue = load_catalogue(assignment)
+    chosen = [m for m in catalogue.mutants if not only or m.name in set(only)]
+    unknown = sorted(set(only) - {m.name for m in catalogue.mutants})
+    if unknown:
+        raise ValueError(f"no mutant {', '.join(unknown)} in {assignment.name}/mutants.py")
+    with tempfile.TemporaryDirectory(prefix=f"dlgrade-validate-{assignment.name}-") as scratch:
+        root = Path(work or scratch)
+        if in_process:
+            grader = InProcessGrader(assignment, root)
+            reference = grader.reference()
+            verdicts = []
+            for mutant in chosen:
+                verdicts.append(grader.verdict(mutant))
+                if progress:
+                    progress(verdicts[-1])
+            return Report(assignment, reference, verdicts)
+        grader = RealGrader(assignment, root, isolation)
+        grader.prepare()
+        grader.progress = (lambda result: progress(result)) if progress else None
+        grader.grade_all(chosen)
+        return Report(assignment, grader.results[REFERENCE], [grader.verdict(m) for m in chosen])
+
