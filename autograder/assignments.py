@@ -23,7 +23,6 @@ import re
 import sys
 import tomllib
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -128,7 +127,7 @@ class Assignment:
         """A Python file of the folder, imported by path under a name of its own."""
         return import_path(self.folder / filename, f"{self.name}.{Path(filename).stem}")
 
-    @cached_property
+    @property
     def solution_source(self) -> str:
         return self.solution_path.read_text(encoding="utf-8")
 

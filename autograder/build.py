@@ -115,8 +115,9 @@ def parse_cells(text: str, where: str = "notebook.md") -> list[CellText]:
                 markdown_line = i + 1
             markdown.append(line)
             if fence:  # a code block shown in the Markdown: copied whole, never parsed
+                closing = re.compile(rf"^{re.escape(fence.group(1))}{fence.group(1)[0]}*[ \t]*$")
                 i += 1
-                while i < len(lines) and not lines[i].startswith(fence.group(1)):
+                while i < len(lines) and not closing.match(lines[i]):
                     markdown.append(lines[i])
                     i += 1
                 if i < len(lines):

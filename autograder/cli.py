@@ -13,6 +13,8 @@ COMMAND_MODULES = (
     "autograder.commands.release",
     "autograder.commands.grade",
     "autograder.commands.calibrate",
+    "autograder.commands.validate",
+    "autograder.commands.new",
     "autograder.commands.shapes",
     "autograder.commands.demo",
     "autograder.commands.export",

@@ -11,12 +11,12 @@ from traitlets.config.loader import PyFileConfigLoader
 CONFIG_FILE = "nbgrader_config.py"
 
 
-def find_root(start: Path | None = None) -> Path:
+def find_root(start: Path | None = None, empty: bool = False) -> Path:
     """The course root: the nearest directory upwards holding nbgrader_config.py and
-    assignments/ (or source/)."""
+    assignments/ (or source/); with `empty`, nbgrader_config.py alone (a new course)."""
     here = (start or Path.cwd()).resolve()
     for candidate in (here, *here.parents):
-        if (candidate / CONFIG_FILE).is_file() and ((candidate / "assignments").is_dir()
+        if (candidate / CONFIG_FILE).is_file() and (empty or (candidate / "assignments").is_dir()
                                                      or (candidate / "source").is_dir()):
             return candidate
     raise FileNotFoundError(f"no course here: no {CONFIG_FILE} with an assignments/ folder in "

@@ -1,16 +1,15 @@
 """Known-wrong student implementations for the ann-basics assignment.
 
 Each mutant is the mistake a student actually makes, written as the student would
-write the whole function. The test installs it in a notebook-like namespace (the
-reference solution exec'd anew), so the functions that call it (neuron calls the
-activations; gradient_step calls the activations, their derivatives and mse; the
+write the whole function. It replaces the solution's function in a notebook-like
+namespace (or its cell of the notebook), so the functions that call it (neuron calls
+the activations; gradient_step calls the activations, their derivatives and mse; the
 derivatives call their activation) see it, as they would in the student's kernel.
-A mutant that calls a helper uses the correct one from the reference solution.
+A mutant that calls a helper uses the solution's own.
 
-Unlike conv-pooling, one graded cell holds several functions (the four
-activations with their derivatives, the four losses, the two metrics): CELL_OF
-names each function's cell, and the harness grades mutants and their callers'
-cells through it.
+One graded cell holds several functions (the four activations with their derivatives,
+the four losses, the two metrics): assignment.toml's `covers` says which, and the
+cells a mutant reaches follow from the call graph of solution.py.
 
 `symptoms`: words the failure messages of the mutant's own cell must contain.
 `also_loses`: the other cells that must lose points because they call it.

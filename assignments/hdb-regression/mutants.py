@@ -1,10 +1,10 @@
 """Known-wrong student implementations for the hdb-regression assignment.
 
 Each mutant is the mistake a student actually makes, written as the student would
-write the whole function. The test installs it in a notebook-like namespace (the
-reference solution exec'd anew), so prepare_features, which calls
+write the whole function (or, for the network, the whole cell). A function's mutant
+replaces it in a notebook-like namespace, so prepare_features, which calls
 parse_remaining_lease, storey_midpoint and one_hot, sees it as it would in the
-student's kernel. A mutant of prepare_features uses the correct helpers.
+student's kernel. A mutant of prepare_features uses the solution's helpers.
 
 `symptoms`: words the failure messages of the mutant's own cell must contain.
 `also_loses`: the other cells that must lose points because they call it. A

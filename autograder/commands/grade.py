@@ -5,7 +5,7 @@ import contextlib
 import json
 import sys
 
-from autograder import course, grading
+from autograder import assignments, build, course, grading
 from autograder.commands.calibrate import ensure_calibrated
 
 
@@ -61,8 +61,11 @@ def print_table(assignment: str, results) -> None:
 
 
 @contextlib.contextmanager
-def progress_reporter(assignment: str, total: int, quiet: bool = False):
-    """A rich progress bar with ETA on a terminal; one line per submission otherwise."""
+def progress_reporter(assignment: str, total: int, quiet: bool = False, describe=None,
+                      label: str | None = None):
+    """A rich progress bar with ETA on a terminal; one line per submission otherwise.
+    `describe(result)` gives each finished item's line (default: a graded submission's)."""
+    describe = describe or line
     if quiet:
         yield lambda result: None
         return
@@ -74,17 +77,17 @@ def progress_reporter(assignment: str, total: int, quiet: bool = False):
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
         with Progress(*columns, console=Console(stderr=True)) as bar:
-            task = bar.add_task(f"grading {assignment}", total=total)
+            task = bar.add_task(label or f"grading {assignment}", total=total)
 
             def advance(result):
-                bar.console.print(line(result), highlight=False)
+                bar.console.print(describe(result), highlight=False)
                 bar.advance(task)
 
             yield advance
         return
 
     def report(result):
-        print(line(result), file=sys.stderr, flush=True)
+        print(describe(result), file=sys.stderr, flush=True)
 
     yield report
 
@@ -100,7 +103,13 @@ def line(result) -> str:
 def run(args) -> int:
     root = course.find_root()
     isolation = isolation_for(args)
-    grading.source_notebooks(root, args.assignment)  # a clear error for an unknown assignment
+    declared = assignments.load(root, args.assignment)  # a clear error for an unknown one
+    notebook = build.source_folder(declared) / f"{declared.name}.ipynb"
+    if notebook in build.stale(declared):
+        print(f"warning: {notebook.relative_to(root)} is not what assignments/{declared.name}/ "
+              f"builds: the submissions are graded against the notebook students were given; "
+              f"run `dlgrade build {declared.name}` and `dlgrade release {declared.name}` "
+              "before the next release", file=sys.stderr, flush=True)
     ensure_calibrated(root, args.assignment, calibrate=args.calibrate)
     students = args.student or grading.submitted_students(root, args.assignment)
     with progress_reporter(args.assignment, len(students), quiet=args.json) as progress:
