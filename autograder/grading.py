@@ -141,11 +141,19 @@ def fingerprint(root: Path, assignment: str, student: str, isolation: str) -> st
         inputs += [p for p in datasets.manifests(root, declared.datasets) if p.is_file()]
     calibration = timing.calibration_path(root, assignment)
     inputs += [calibration] if calibration.is_file() else []
-    inputs += sorted(runner.CHECKS_DIR.glob("*.py"))
+    inputs += trusted_code()
     for path in inputs:
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path.name).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def trusted_code() -> list[Path]:
+    """The grader's code a check's verdict depends on: the shared checks, the mistakes they
+    name and the reference implementations they compare with."""
+    package = runner.CHECKS_DIR.parent
+    files = sorted(runner.CHECKS_DIR.glob("*.py")) + [package / "mistakes.py"]
+    return files + sorted((package.parent / "reference").glob("*.py"))
 
 
 def kept_result(root: Path, api, assignment: str, student: str, digest: str) -> StudentResult | None:

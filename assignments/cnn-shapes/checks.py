@@ -14,16 +14,19 @@ The fixed tests walk every layer of the course's architectures
 Expected values come only from the trusted Keras-exact calculator
 (reference/shapes.py). When an answer is wrong, the check recomputes the common
 mistakes ("same" treated as "valid", input channels forgotten, Flatten counted
-with parameters...) with the small `_mistaken_*` tables below and names the one
-the student's answer matches.
+with parameters...) with the `_*_mistakes` tables below and names the one the
+student's answer matches; the output-size and parameter-count mistakes are those
+of autograder/mistakes.py, which the quiz and the mutants share.
 """
 from __future__ import annotations
 
 import math
+from functools import partial
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from autograder import mistakes as shared
 from autograder.checks import grade, property_settings
 from autograder.checks.compare import assert_value_equals
 from autograder.checks.hints import diagnose, same_value
@@ -89,7 +92,7 @@ def check_shape(actual, expected: tuple, what: str, mistakes=()) -> None:
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in actual):
         kinds = ", ".join(type(v).__name__ for v in actual)
         raise _fail(f"{what}: every entry of the shape must be an int, got {actual!r} ({kinds})",
-                    "use floor division // (and -(-n // s) for a ceiling) so sizes stay ints")
+                    shared.true_division.hint)
     if isinstance(actual, list):
         raise _fail(f"{what}: expected the tuple {expected!r}, got the list {actual!r}",
                     "a list instead of a tuple: write (h, w, c), not [h, w, c]")
@@ -111,6 +114,17 @@ def _ceil_div(a: int, b: int) -> int:
     return -(-a // b)
 
 
+# The mistakes below that are not local are defined once in autograder/mistakes.py, where the
+# quiz and this assignment's mutants take them from too. Those of one axis' length, in the order
+# they are tried (each gives None where the padding or stride rules it out):
+AXIS_MISTAKES = (shared.used_valid_instead_of_same, shared.used_same_instead_of_valid,
+                 shared.ceil_instead_of_floor, shared.forgot_the_plus_one, shared.ignored_the_stride)
+CONV_PARAMS_MISTAKES = (shared.forgot_the_input_channels, shared.forgot_the_bias,
+                        shared.added_a_bias_anyway, shared.used_k_not_k_squared,
+                        shared.bias_per_input_channel)
+DENSE_PARAMS_MISTAKES = (shared.forgot_the_bias, shared.added_a_bias_anyway, shared.bias_per_input)
+
+
 def _window_shape_mistakes(input_shape, window, strides, padding, channels_out, pooling=False,
                            default_stride=False):
     """Wrong (H', W', C') answers for a Conv2D (channels_out = filters) or pooling window.
@@ -120,16 +134,22 @@ def _window_shape_mistakes(input_shape, window, strides, padding, channels_out, 
     """
     h, w, c = input_shape
 
-    def length(n, mode=padding, step=strides):
-        return _ceil_div(n, step) if mode == "same" else (n - window) // step + 1
+    def length(n):
+        return _ceil_div(n, strides) if padding == "same" else (n - window) // strides + 1
 
     def per_axis(lengths):
-        return (lengths(h), lengths(w), channels_out)
+        """A thunk: the shape with each axis' length from `lengths(n)`, None if it gives None."""
+        def shape():
+            out_h, out_w = lengths(h), lengths(w)
+            return None if out_h is None or out_w is None else (out_h, out_w, channels_out)
+        return shape
+
+    def shared_shape(mistake):
+        return mistake.hint, per_axis(lambda n: mistake.wrong(n, window, strides, padding))
 
     mistakes = []
     if default_stride:
-        mistakes.append(("the stride of a pooling layer defaults to the pool size (strides=None), not 1",
-                         lambda: per_axis(lambda n: length(n, step=1))))
+        mistakes.append(shared_shape(shared.pooled_with_stride_1))
     if pooling:
         mistakes.append(("the channels were dropped: pooling keeps the channels, (H', W', C)",
                          lambda: (length(h), length(w))))
@@ -137,59 +157,25 @@ def _window_shape_mistakes(input_shape, window, strides, padding, channels_out, 
         mistakes.append(("the output kept the input's channels; a Conv2D outputs one channel per filter: "
                          "(H', W', filters)",
                          lambda: (length(h), length(w), c)))
+    mistakes += [shared_shape(m) for m in AXIS_MISTAKES]
     if padding == "same":
-        mistakes += [
-            ("'same' was treated as 'valid': with padding='same' the output is ceil(n / strides), "
-             "whatever the kernel",
-             lambda: per_axis(lambda n: length(n, mode="valid"))),
-            ("'same' keeps the size only with stride 1: the output is ceil(n / strides)",
-             lambda: per_axis(lambda n: n)),
-            ("rounded down: 'same' gives ceil(n / strides), not floor",
-             lambda: per_axis(lambda n: n // strides)),
-        ]
-    else:
-        mistakes += [
-            ("'valid' was treated as 'same': 'valid' means no padding, floor((n - k) / strides) + 1",
-             lambda: per_axis(lambda n: length(n, mode="same"))),
-            ("rounded up (ceil) instead of down: 'valid' gives floor((n - k) / strides) + 1",
-             lambda: per_axis(lambda n: _ceil_div(n - window, strides) + 1)),
-            ("the +1 is missing: 'valid' gives floor((n - k) / strides) + 1",
-             lambda: per_axis(lambda n: (n - window) // strides)),
-            ("the stride was left out: divide (n - k) by the stride",
-             lambda: per_axis(lambda n: n - window + 1)),
-        ]
+        mistakes.append(("rounded down: 'same' gives ceil(n / strides), not floor",
+                         per_axis(lambda n: n // strides)))
     mistakes.append(("rows and columns are swapped: the shape is (height, width, channels)",
                      lambda: (length(w), length(h), channels_out)))
     return mistakes
 
 
+def _count_mistakes(known, *layer):
+    return [(m.hint, partial(m.wrong, *layer)) for m in known]
+
+
 def _conv_params_mistakes(kernel_size, in_channels, filters, use_bias):
-    k2, bias = kernel_size * kernel_size, (filters if use_bias else 0)
-    return (
-        ("the input channels were left out: each filter has kernel_size * kernel_size * in_channels "
-         "weights, e.g. (5 * 5 * 3 + 1) * 8 = 608",
-         lambda: k2 * filters + bias),
-        ("the biases are missing: one per filter when use_bias is true",
-         lambda: k2 * in_channels * filters if use_bias else None),
-        ("use_bias=False was ignored: without biases there are only the kernel weights",
-         lambda: k2 * in_channels * filters + filters if not use_bias else None),
-        ("the kernel side was not squared: a kernel_size x kernel_size kernel has kernel_size ** 2 "
-         "weights per input channel",
-         lambda: kernel_size * in_channels * filters + bias),
-        ("one bias per input channel was counted; there is one bias per filter",
-         lambda: (k2 + 1) * in_channels * filters if use_bias else None),
-    )
+    return _count_mistakes(CONV_PARAMS_MISTAKES, kernel_size, in_channels, filters, use_bias)
 
 
 def _dense_params_mistakes(in_units, units, use_bias):
-    return (
-        ("the biases are missing: one per unit when use_bias is true, (in_units + 1) * units",
-         lambda: in_units * units if use_bias else None),
-        ("use_bias=False was ignored: without biases there are in_units * units weights",
-         lambda: in_units * units + units if not use_bias else None),
-        ("one bias per input was counted; there is one bias per unit: (in_units + 1) * units",
-         lambda: in_units * units + in_units if use_bias else None),
-    )
+    return _count_mistakes(DENSE_PARAMS_MISTAKES, *shared.dense_layer(in_units, units, use_bias))
 
 
 # --------------------------------------------------------------------------- strategies

@@ -8,9 +8,16 @@ mutant that calls a helper uses the correct one from the reference solution.
 
 `symptoms`: words the failure messages of the mutant's own cell must contain.
 `also_loses`: the other cells that must lose points because they call it.
+
+The output-size and parameter-count mutants are mistakes of autograder/mistakes.py
+(which the checks' hints and the quiz share): their symptom is the mistake's hint,
+and tests/checks/test_shared_mistakes.py proves each computes its mistake's formula
+(a mutant cannot call it: the student's kernel has no autograder). The wrong numbers
+of the exercise tables are computed by the mistakes themselves.
 """
 from __future__ import annotations
 
+from autograder import mistakes as shared
 from autograder.assignments import here
 from autograder.mutants import function_mutant
 
@@ -201,14 +208,15 @@ def _table(row: int, **changes):
     return table
 
 
-# (5 * 5 + 1) * 8: the kernel over one channel instead of the image's 3
-TABLE_CONV_NO_IN_CHANNELS = _table(2, params=208)
-# 400 * 120: the Dense layer's 120 biases forgotten
-TABLE_DENSE_NO_BIAS = _table(7, params=48000)
+# (5 * 5 + 1) * 8 = 208: the kernel over one channel instead of the image's 3
+TABLE_CONV_NO_IN_CHANNELS = _table(2, params=shared.forgot_the_input_channels.wrong(5, 3, 8, True))
+# 400 * 120 = 48000: the Dense layer's 120 biases forgotten
+TABLE_DENSE_NO_BIAS = _table(7, params=shared.forgot_the_bias.wrong(*shared.dense_layer(400, 120)))
 # Flatten given one parameter per value
 TABLE_FLATTEN_PARAMS = _table(6, params=400)
-# pooled with stride 1: (28 - 2) // 1 + 1 = 27
-TABLE_POOL_STRIDE_ONE = _table(3, shape=(27, 27, 8), size=5832)
+# pooled with stride 1: 28 - 2 + 1 = 27
+_SIDE_WITH_STRIDE_1 = shared.ignored_the_stride.wrong(28, 2, 2, "valid")
+TABLE_POOL_STRIDE_ONE = _table(3, shape=(_SIDE_WITH_STRIDE_1, _SIDE_WITH_STRIDE_1, 8), size=_SIDE_WITH_STRIDE_1 ** 2 * 8)
 # the activation size of the first convolution counted per channel: 28 * 28
 TABLE_SIZE_WITHOUT_CHANNELS = _table(2, size=784)
 # the input row left out
@@ -219,39 +227,39 @@ EVERY_CALLER = ("test_summarize",)
 
 MUTANTS = (
     function_mutant("conv_output_shape_same_as_valid", "conv_output_shape", conv_output_shape_same_as_valid,
-           ("'same' was treated as 'valid'",), EVERY_CALLER),
+           (shared.used_valid_instead_of_same.hint,), EVERY_CALLER),
     function_mutant("conv_output_shape_ceil", "conv_output_shape", conv_output_shape_ceil,
-           ("rounded up (ceil) instead of down",), EVERY_CALLER),
+           (shared.ceil_instead_of_floor.hint,), EVERY_CALLER),
     function_mutant("conv_output_shape_strides_ignored", "conv_output_shape", conv_output_shape_strides_ignored,
-           ("'same' keeps the size only with stride 1",), EVERY_CALLER),
+           (shared.ignored_the_stride.hint,), EVERY_CALLER),
     function_mutant("conv_output_shape_as_list", "conv_output_shape", conv_output_shape_as_list,
            ("a list instead of a tuple",)),
     function_mutant("conv_output_shape_true_division", "conv_output_shape", conv_output_shape_true_division,
-           ("floor division //",), EVERY_CALLER),
+           (shared.true_division.hint,), EVERY_CALLER),
     function_mutant("conv_output_shape_keeps_channels", "conv_output_shape", conv_output_shape_keeps_channels,
            ("the output kept the input's channels",), EVERY_CALLER),
     function_mutant("pool_output_shape_stride_one", "pool_output_shape", pool_output_shape_stride_one,
-           ("defaults to the pool size",), EVERY_CALLER),
+           (shared.pooled_with_stride_1.hint,), EVERY_CALLER),
     function_mutant("pool_output_shape_same_as_valid", "pool_output_shape", pool_output_shape_same_as_valid,
-           ("'same' was treated as 'valid'",), EVERY_CALLER),
+           (shared.used_valid_instead_of_same.hint,), EVERY_CALLER),
     function_mutant("pool_output_shape_drops_channels", "pool_output_shape", pool_output_shape_drops_channels,
            ("the channels were dropped",), EVERY_CALLER),
     function_mutant("pool_output_shape_as_list", "pool_output_shape", pool_output_shape_as_list,
            ("a list instead of a tuple",)),
-    function_mutant("conv_params_no_bias", "conv_params", conv_params_no_bias, ("the biases are missing",),
+    function_mutant("conv_params_no_bias", "conv_params", conv_params_no_bias, (shared.forgot_the_bias.hint,),
            EVERY_CALLER),
     function_mutant("conv_params_no_in_channels", "conv_params", conv_params_no_in_channels,
-           ("the input channels were left out",), EVERY_CALLER),
+           (shared.forgot_the_input_channels.hint,), EVERY_CALLER),
     function_mutant("conv_params_use_bias_ignored", "conv_params", conv_params_use_bias_ignored,
-           ("use_bias=False was ignored",), EVERY_CALLER),
+           (shared.added_a_bias_anyway.hint,), EVERY_CALLER),
     function_mutant("conv_params_kernel_not_squared", "conv_params", conv_params_kernel_not_squared,
-           ("not squared",), EVERY_CALLER),
-    function_mutant("dense_params_no_bias", "dense_params", dense_params_no_bias, ("the biases are missing",),
+           (shared.used_k_not_k_squared.hint,), EVERY_CALLER),
+    function_mutant("dense_params_no_bias", "dense_params", dense_params_no_bias, (shared.forgot_the_bias.hint,),
            EVERY_CALLER),
     function_mutant("dense_params_use_bias_ignored", "dense_params", dense_params_use_bias_ignored,
-           ("use_bias=False was ignored",), EVERY_CALLER),
+           (shared.added_a_bias_anyway.hint,), EVERY_CALLER),
     function_mutant("dense_params_bias_per_input", "dense_params", dense_params_bias_per_input,
-           ("one bias per input",), EVERY_CALLER),
+           (shared.bias_per_input.hint,), EVERY_CALLER),
     function_mutant("summarize_flatten_params", "summarize", summarize_flatten_params, ("no parameters",)),
     function_mutant("summarize_flatten_column", "summarize", summarize_flatten_column, ("Flatten outputs one axis",)),
     function_mutant("summarize_flatten_drops_channels", "summarize", summarize_flatten_drops_channels,
@@ -259,15 +267,15 @@ MUTANTS = (
     function_mutant("summarize_size_without_channels", "summarize", summarize_size_without_channels,
            ("the product of the output shape",)),
     function_mutant("summarize_use_bias_ignored", "summarize", summarize_use_bias_ignored,
-           ("use_bias=False was ignored",)),
+           (shared.added_a_bias_anyway.hint,)),
     function_mutant("exercise_table_conv_no_in_channels", "exercise_table", TABLE_CONV_NO_IN_CHANNELS,
-           ("row 2 (Conv2D)", "the input channels were left out")),
+           ("row 2 (Conv2D)", shared.forgot_the_input_channels.hint)),
     function_mutant("exercise_table_dense_no_bias", "exercise_table", TABLE_DENSE_NO_BIAS,
-           ("row 7 (Dense)", "the biases are missing")),
+           ("row 7 (Dense)", shared.forgot_the_bias.hint)),
     function_mutant("exercise_table_flatten_params", "exercise_table", TABLE_FLATTEN_PARAMS,
            ("row 6 (Flatten)", "no parameters")),
     function_mutant("exercise_table_pool_stride_one", "exercise_table", TABLE_POOL_STRIDE_ONE,
-           ("row 3 (MaxPooling2D)", "the stride was left out")),
+           ("row 3 (MaxPooling2D)", shared.ignored_the_stride.hint)),
     function_mutant("exercise_table_size_without_channels", "exercise_table", TABLE_SIZE_WITHOUT_CHANNELS,
            ("row 2 (Conv2D)", "the product of the output shape")),
     function_mutant("exercise_table_no_input_row", "exercise_table", TABLE_NO_INPUT_ROW, ("expected 9 rows",)),

@@ -14,15 +14,19 @@ property tests on small random inputs (integer-valued floats, so every correct
 answer is exact). Expected values come only from the trusted reference
 (reference/conv.py, reference/pooling.py). When a result is wrong, the check
 recomputes the common mistakes (kernel flipped, stride ignored, padding on one
-side...) with the small `_mistaken_*` functions below and names the one the
-student's result matches.
+side...) with the `_*_mistakes` tables below and names the one the student's
+result matches; output_size's mistakes are those of autograder/mistakes.py, which
+the quiz and the mutants share.
 """
 from __future__ import annotations
+
+from functools import partial
 
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from autograder import mistakes as shared
 from autograder.checks import grade, property_settings
 from autograder.checks.compare import assert_array_matches, assert_value_equals
 from autograder.checks.hints import (call, diagnose, explain, explaining, probe_varied, same_value,
@@ -92,22 +96,16 @@ def check_int(actual, expected, what: str, mistakes=()) -> None:
 
 # --------------------------------------------------------------------------- the mistakes
 
+# output_size's mistakes, in the order they are tried; each defined once in autograder/mistakes.py,
+# where the quiz and this assignment's mutants take them from too. With stride 1 and padding 1
+# the padding counted once gives what the missing +1 gives: the padding, which only applies to
+# padded inputs, is named first (a shrunk counterexample without padding still names the +1).
+OUTPUT_SIZE_MISTAKES = (shared.true_division, shared.ceil_instead_of_floor, shared.padded_one_side,
+                        shared.forgot_the_plus_one, shared.ignored_the_padding, shared.ignored_the_stride)
+
+
 def _output_size_mistakes(n, kernel, stride, padding):
-    return (
-        ("true division: `/` gives a float; use floor division `//` so the size is an int",
-         lambda: (n - kernel + 2 * padding) / stride + 1),
-        ("rounded up (ceil) instead of down: the course's formula is "
-         "floor((n - kernel + 2p) / stride) + 1",
-         lambda: -(-(n - kernel + 2 * padding) // stride) + 1),
-        ("the +1 is missing: floor((n - kernel + 2p) / stride) + 1 counts the first window too",
-         lambda: (n - kernel + 2 * padding) // stride),
-        ("the padding was counted once; it is added on both sides, so the formula has 2p",
-         lambda: (n - kernel + padding) // stride + 1),
-        ("the padding was left out: floor((n - kernel + 2p) / stride) + 1",
-         lambda: (n - kernel) // stride + 1),
-        ("the stride was left out: divide (n - kernel + 2p) by the stride",
-         lambda: n - kernel + 2 * padding + 1),
-    )
+    return [(m.hint, partial(m.wrong, n, kernel, stride, padding)) for m in OUTPUT_SIZE_MISTAKES]
 
 
 def _pad_sides(x: np.ndarray, before: int, after: int, value=0.0) -> np.ndarray:

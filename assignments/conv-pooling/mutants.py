@@ -9,11 +9,17 @@ correct one from the reference solution.
 
 `symptoms`: words the failure messages of the mutant's own cell must contain.
 `also_loses`: the other cells that must lose points because they call it.
+
+The output_size mutants are mistakes of autograder/mistakes.py (which the checks'
+hints and the quiz share): their symptom is the mistake's hint, and
+tests/checks/test_shared_mistakes.py proves each computes its mistake's formula
+(a mutant cannot call it: the student's kernel has no autograder).
 """
 from __future__ import annotations
 
 import numpy as np
 
+from autograder import mistakes as shared
 from autograder.assignments import here
 from autograder.mutants import function_mutant
 
@@ -205,10 +211,14 @@ def avg_pool_past_the_edge(x, pool_size=2, stride=None):
 EVERY_CALLER = ("test_conv2d", "test_conv2d_multi", "test_max_pool", "test_avg_pool")
 
 MUTANTS = (
-    function_mutant("output_size_ceil", "output_size", output_size_ceil, ("ceil",), EVERY_CALLER),
-    function_mutant("output_size_no_plus_one", "output_size", output_size_no_plus_one, ("+1 is missing",), EVERY_CALLER),
-    function_mutant("output_size_padding_once", "output_size", output_size_padding_once, ("2p",)),
-    function_mutant("output_size_true_division", "output_size", output_size_true_division, ("float",), EVERY_CALLER),
+    function_mutant("output_size_ceil", "output_size", output_size_ceil, (shared.ceil_instead_of_floor.hint,),
+           EVERY_CALLER),
+    function_mutant("output_size_no_plus_one", "output_size", output_size_no_plus_one,
+           (shared.forgot_the_plus_one.hint,), EVERY_CALLER),
+    function_mutant("output_size_padding_once", "output_size", output_size_padding_once,
+           (shared.padded_one_side.hint,)),
+    function_mutant("output_size_true_division", "output_size", output_size_true_division,
+           (shared.true_division.hint,), EVERY_CALLER),
     function_mutant("output_size_as_text", "output_size", output_size_as_text, ("expected an int", "str"), EVERY_CALLER),
     function_mutant("zero_pad_one_side", "zero_pad", zero_pad_one_side, ("one side",), ("test_conv2d",)),
     function_mutant("zero_pad_edge_values", "zero_pad", zero_pad_edge_values, ("zero padding adds zeros",),

@@ -1,7 +1,8 @@
-"""Hidden checks: one pytest module per assignment, tests grouped by grade_id.
+"""Hidden checks: each assignment's checks.py (in its folder), tests grouped by grade_id.
 
-A check is an ordinary pytest test taking the `student` fixture (a bridge to
-the student's code) and marked with `@grade(grade_id, weight)`. Hypothesis is
+This package holds what every assignment's checks use. A check is an ordinary
+pytest test taking the `student` fixture (a bridge to the student's code) and
+marked with `@grade(grade_id, weight)`. Hypothesis is
 derandomized with no example database so a regrade gives the same score.
 """
 from __future__ import annotations

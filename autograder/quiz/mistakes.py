@@ -6,6 +6,11 @@ mistake does not apply to the given parameters (e.g. ignoring a stride of 1).
 Some reuse the reference implementations with the mistaken argument (a flipped
 kernel, the wrong padding): the mistake is in what is computed, not how.
 
+The output-size and parameter-count mistakes are the ones the checks' hints and the
+mutants model too: they are defined once in autograder.mistakes and registered here
+with its words as their feedback; the same mistakes made on a whole model (the
+architecture family) reuse those words.
+
 The answer keys never come from here: they come from `reference/`.
 """
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Callable
 
 import numpy as np
 
+from autograder import mistakes as shared
 from reference import activations as act
 from reference import conv as ref_conv
 from reference import losses as ref_losses
@@ -35,90 +41,35 @@ def mistake(label: str):
     return deco
 
 
-def _pad_int(padding) -> int | None:
-    """The symmetric padding of an output-size question: int p, 0 for "valid", None for "same"."""
-    if padding == "same":
-        return None
-    return 0 if padding == "valid" else int(padding)
+def from_shared(known: shared.Mistake) -> Callable:
+    """A mistake of autograder.mistakes as a quiz mistake function: its name, its wrong value,
+    its words as the feedback."""
+    def wrong(*args):
+        return known.wrong(*args)
+    wrong.__name__ = wrong.__qualname__ = known.name
+    return mistake(known.feedback)(wrong)
 
 
-# --- conv output size: n input, k kernel, s stride, padding "valid"/"same"/int ----------
+# --- conv output size: wrong(n, k, s, padding), padding "valid", "same" or an int --------
 
-@mistake("Ceil instead of floor: the last, partial window does not fit, so round (n - k + 2p) / s down.")
-def ceil_instead_of_floor(n, k, s, padding):
-    p = _pad_int(padding)
-    if p is None or n + 2 * p < k:
-        return None
-    return -(-(n - k + 2 * p) // s) + 1
-
-
-@mistake("Forgot the +1: (n - k + 2p) / s counts the steps, the first window adds one.")
-def forgot_the_plus_one(n, k, s, padding):
-    p = _pad_int(padding)
-    if p is None or n + 2 * p < k:
-        return None
-    return (n - k + 2 * p) // s
-
-
-@mistake("Used 'same' instead of 'valid': 'valid' adds no padding, so the output shrinks to floor((n - k) / s) + 1.")
-def used_same_instead_of_valid(n, k, s, padding):
-    if padding != "valid":
-        return None
-    return -(-n // s)
-
-
-@mistake("Used 'valid' instead of 'same': Keras 'same' pads so that the output is ceil(n / s).")
-def used_valid_instead_of_same(n, k, s, padding):
-    if padding != "same" or n < k:
-        return None
-    return (n - k) // s + 1
-
-
-@mistake("Ignored the stride: the window moves s pixels at a time, so the size is divided by s.")
-def ignored_the_stride(n, k, s, padding):
-    if s == 1:
-        return None
-    p = _pad_int(padding)
-    if p is None:
-        return n
-    return n - k + 2 * p + 1 if n + 2 * p >= k else None
-
-
-@mistake("Ignored the padding: zero padding p adds 2p to the input size.")
-def ignored_the_padding(n, k, s, padding):
-    p = _pad_int(padding)
-    if not p or n < k:
-        return None
-    return (n - k) // s + 1
-
-
-@mistake("Padded one side only: padding p is added on both sides (2p).")
-def padded_one_side(n, k, s, padding):
-    p = _pad_int(padding)
-    if not p or n + p < k:
-        return None
-    return (n - k + p) // s + 1
+ceil_instead_of_floor = from_shared(shared.ceil_instead_of_floor)
+forgot_the_plus_one = from_shared(shared.forgot_the_plus_one)
+used_same_instead_of_valid = from_shared(shared.used_same_instead_of_valid)
+used_valid_instead_of_same = from_shared(shared.used_valid_instead_of_same)
+ignored_the_stride = from_shared(shared.ignored_the_stride)
+ignored_the_padding = from_shared(shared.ignored_the_padding)
+padded_one_side = from_shared(shared.padded_one_side)
 
 
 # --- parameter counts ---------------------------------------------------------------
 
-@mistake("Forgot the bias: each filter (or unit) has one bias, so add F (or the number of units).")
-def forgot_the_bias(weights_without_bias):
-    return weights_without_bias
-
-
-@mistake("Forgot the input channels: each filter spans all C input channels, (k*k*C + 1) * F.")
-def forgot_the_input_channels(kernel_size, in_channels, filters, use_bias=True):
-    if in_channels == 1:
-        return None
-    return ref_shapes.conv_params(kernel_size, 1, filters, use_bias)
-
-
-@mistake("Counted one filter only: multiply by the number of filters F.")
-def counted_one_filter(kernel_size, in_channels, filters, use_bias=True):
-    if filters == 1:
-        return None
-    return ref_shapes.conv_params(kernel_size, in_channels, 1, use_bias)
+# wrong(kernel_size, in_channels, filters, use_bias); a Dense layer as shared.dense_layer(...).
+forgot_the_bias = from_shared(shared.forgot_the_bias)
+forgot_the_input_channels = from_shared(shared.forgot_the_input_channels)
+counted_one_filter = from_shared(shared.counted_one_filter)
+used_k_not_k_squared = from_shared(shared.used_k_not_k_squared)
+added_a_bias_anyway = from_shared(shared.added_a_bias_anyway)
+bias_per_input = from_shared(shared.bias_per_input)
 
 
 @mistake("One bias for the whole layer: there is one bias per filter (per unit).")
@@ -128,33 +79,11 @@ def one_bias_for_the_layer(weights_without_bias, use_bias=True):
     return weights_without_bias + 1
 
 
-@mistake("Used k instead of k*k: a k x k kernel has k*k weights per input channel.")
-def used_k_not_k_squared(kernel_size, in_channels, filters, use_bias=True):
-    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
-    if kh == 1 and kw == 1:
-        return None
-    return ref_shapes.conv_params((kh, 1), in_channels, filters, use_bias)
-
-
 @mistake("Forgot weight sharing: a filter's weights are reused at every output position, not copied.")
 def forgot_weight_sharing(params, out_h, out_w):
     if out_h * out_w == 1:
         return None
     return params * out_h * out_w
-
-
-@mistake("Added a bias although use_bias=False (as before BatchNormalization).")
-def added_a_bias_anyway(params_with_bias, use_bias):
-    if use_bias:
-        return None
-    return params_with_bias
-
-
-@mistake("Added one bias per input instead of one per unit: (in + 1) * units, not in * (units + 1).")
-def bias_per_input(in_units, units, use_bias=True):
-    if not use_bias or in_units == units:
-        return None
-    return in_units * units + in_units
 
 
 @mistake("Flattened without the channels: Flatten of H x W x C gives H*W*C inputs.")
@@ -213,7 +142,7 @@ def _transform(input_shape, layers, index, quantity, change, keep=lambda i, laye
         return None
 
 
-@mistake("Used 'same' instead of 'valid' for a convolution: 'valid' shrinks each side by k - 1.")
+@mistake(shared.used_same_instead_of_valid.feedback)
 def used_same_for_valid_layers(input_shape, layers, index, quantity):
     def change(layer):
         if layer["type"] == "Conv2D" and layer.get("padding", "valid") == "valid":
@@ -222,7 +151,7 @@ def used_same_for_valid_layers(input_shape, layers, index, quantity):
     return _transform(input_shape, layers, index, quantity, change)
 
 
-@mistake("Used 'valid' instead of 'same' for a convolution: Keras 'same' keeps ceil(n / stride).")
+@mistake(shared.used_valid_instead_of_same.feedback)
 def used_valid_for_same_layers(input_shape, layers, index, quantity):
     def change(layer):
         if layer["type"] == "Conv2D" and layer.get("padding", "valid") == "same":
@@ -237,7 +166,7 @@ def forgot_the_pooling(input_shape, layers, index, quantity):
                       keep=lambda i, layer: "Pooling" not in layer["type"])
 
 
-@mistake("Pooled with stride 1: pooling strides default to the pool size.")
+@mistake(shared.pooled_with_stride_1.feedback)
 def pooled_with_stride_1(input_shape, layers, index, quantity):
     def change(layer):
         if "Pooling" in layer["type"]:
@@ -246,7 +175,7 @@ def pooled_with_stride_1(input_shape, layers, index, quantity):
     return _transform(input_shape, layers, index, quantity, change)
 
 
-@mistake("Forgot the +1 in (n - k) / s + 1 for the 'valid' convolutions.")
+@mistake(shared.forgot_the_plus_one.feedback)
 def forgot_the_plus_one_in_layers(input_shape, layers, index, quantity):
     # With stride 1, a kernel one larger gives exactly n - k.
     if any(layer["type"] == "Conv2D" and layer.get("strides", 1) != 1 for layer in layers[:index + 1]):

@@ -4,6 +4,7 @@ import collections
 import numpy as np
 import pytest
 
+from autograder.mistakes import dense_layer
 from autograder.quiz import families, generate_item
 from autograder.quiz import mistakes as M
 from autograder.quiz.generators.transfer import CONCEPTUAL_MISTAKES, STRATEGIES
@@ -27,12 +28,21 @@ def samples():
 
 def test_conv_params_mistakes_on_the_course_layer():
     # Conv2D(16, 5, valid) on 14x14x8: 3216 (COURSE.md); forgot the 16 biases -> 3200.
-    assert M.forgot_the_bias(5 * 5 * 8 * 16) == 3200
+    assert M.forgot_the_bias(5, 8, 16, True) == 3200
+    assert M.forgot_the_bias(5, 8, 16, False) is None  # no biases to forget
     assert M.forgot_the_input_channels(5, 8, 16) == (5 * 5 + 1) * 16
     assert M.counted_one_filter(5, 8, 16) == 5 * 5 * 8 + 1
     assert M.used_k_not_k_squared(5, 8, 16) == (5 * 8 + 1) * 16
     assert M.forgot_weight_sharing(3216, 10, 10) == 321600
     assert M.forgot_the_input_channels(5, 1, 16) is None  # C = 1: not a distinct mistake
+
+
+def test_dense_params_mistakes_count_a_dense_layer_as_a_1x1_kernel():
+    # Dense(120) after 400 inputs: 48120; the same mistakes as a Conv2D's.
+    layer = dense_layer(400, 120)
+    assert M.forgot_the_bias(*layer) == 48000
+    assert M.bias_per_input(*layer) == 48400
+    assert M.added_a_bias_anyway(*dense_layer(400, 120, use_bias=False)) == 48120
 
 
 def test_output_size_mistakes():

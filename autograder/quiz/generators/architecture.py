@@ -9,6 +9,7 @@ with that mistake has in mind (same padding for valid, pooling forgotten, ...).
 """
 from __future__ import annotations
 
+from autograder.mistakes import dense_layer
 from autograder.quiz import mistakes as M
 from autograder.quiz.builder import Draft, mistakes_of
 from autograder.quiz.model import Draw, Figure
@@ -147,13 +148,14 @@ def architecture_layer(draw: Draw) -> Draft:
         extra = []
         if row.type == "Conv2D":
             k, c, f = layer["kernel_size"], prev_shape[-1], layer["filters"]
-            extra = [(M.forgot_the_bias, ref_shapes.conv_params(k, c, f, use_bias=False)),
-                     (M.forgot_the_input_channels, k, c, f), (M.counted_one_filter, k, c, f)]
+            counted = (k, c, f, layer.get("use_bias", True))
+            extra = [(M.forgot_the_bias, *counted), (M.forgot_the_input_channels, *counted),
+                     (M.counted_one_filter, *counted)]
             explanation = f"(k*k*C + 1) * F = ({k}*{k}*{c} + 1) * {f} = {key}."
         elif row.type == "Dense":
             n_in, units = prev_shape[-1], layer["units"]
-            extra = [(M.forgot_the_bias, ref_shapes.dense_params(n_in, units, use_bias=False)),
-                     (M.bias_per_input, n_in, units)]
+            counted = dense_layer(n_in, units, layer.get("use_bias", True))
+            extra = [(M.forgot_the_bias, *counted), (M.bias_per_input, *counted)]
             if index >= 2 and layers[index - 1]["type"] == "Flatten":
                 before = summary.layers[index - 2].output_shape
                 if len(before) == 3:

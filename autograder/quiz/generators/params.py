@@ -1,6 +1,7 @@
 """Parameter counts of single Conv2D and Dense layers."""
 from __future__ import annotations
 
+from autograder.mistakes import dense_layer
 from autograder.quiz import mistakes as M
 from autograder.quiz.builder import Draft, mistakes_of
 from autograder.quiz.model import Draw
@@ -27,21 +28,18 @@ def conv2d_params(draw: Draw) -> Draft:
     out_h = ref_shapes.conv_output_length(n, kh, stride, padding)
     out_w = ref_shapes.conv_output_length(n, kw, stride, padding)
     without_bias = ref_shapes.conv_params(kernel_arg, channels, filters, use_bias=False)
-    with_bias = ref_shapes.conv_params(kernel_arg, channels, filters, use_bias=True)
     kernel_code = str(kh) if kh == kw else f"({kh}, {kw})"
     extra = "" if use_bias else ", use_bias=False"
     stride_code = "" if stride == 1 else f", strides={stride}"
     prompt = (f"How many parameters (weights and biases) does "
               f"layers.Conv2D({filters}, {kernel_code}{stride_code}, padding='{padding}'{extra}) have "
               f"when its input is {n}x{n}x{channels}?")
+    layer = (kernel_arg, channels, filters, use_bias)
     mistakes = mistakes_of(
-        *([(M.forgot_the_bias, without_bias)] if use_bias else []),
-        (M.forgot_the_input_channels, kernel_arg, channels, filters, use_bias),
-        (M.counted_one_filter, kernel_arg, channels, filters, use_bias),
-        (M.one_bias_for_the_layer, without_bias, use_bias),
-        (M.used_k_not_k_squared, kernel_arg, channels, filters, use_bias),
-        (M.forgot_weight_sharing, key, out_h, out_w),
-        (M.added_a_bias_anyway, with_bias, use_bias))
+        (M.forgot_the_bias, *layer), (M.forgot_the_input_channels, *layer),
+        (M.counted_one_filter, *layer), (M.one_bias_for_the_layer, without_bias, use_bias),
+        (M.used_k_not_k_squared, *layer), (M.forgot_weight_sharing, key, out_h, out_w),
+        (M.added_a_bias_anyway, *layer))
     formula = (f"(k_h*k_w*C + 1) * F = ({kh}*{kw}*{channels} + 1) * {filters}" if use_bias
                else f"k_h*k_w*C * F = {kh}*{kw}*{channels} * {filters} (no bias)")
     explanation = (f"{formula} = {key}. Padding and stride change the output size, not the "
@@ -78,12 +76,11 @@ def dense_params(draw: Draw) -> Draft:
                   f"layers.Dense({units}{extra}). How many parameters does the Dense layer have?")
         flatten = (h, h, c)
     without_bias = ref_shapes.dense_params(in_units, units, use_bias=False)
+    layer = dense_layer(in_units, units, use_bias)
     mistakes = mistakes_of(
-        *([(M.forgot_the_bias, without_bias)] if use_bias else []),
-        (M.one_bias_for_the_layer, without_bias, use_bias),
-        (M.bias_per_input, in_units, units, use_bias),
-        (M.added_inputs_and_units, in_units, units, use_bias),
-        (M.added_a_bias_anyway, ref_shapes.dense_params(in_units, units), use_bias),
+        (M.forgot_the_bias, *layer), (M.one_bias_for_the_layer, without_bias, use_bias),
+        (M.bias_per_input, *layer), (M.added_inputs_and_units, in_units, units, use_bias),
+        (M.added_a_bias_anyway, *layer),
         *([(M.flattened_without_the_channels, *flatten, units, use_bias)] if flatten else []))
     flat = f"Flatten gives {flatten[0]}*{flatten[1]}*{flatten[2]} = {in_units} inputs; " if flatten else ""
     formula = (f"(inputs + 1) * units = ({in_units} + 1) * {units}" if use_bias
