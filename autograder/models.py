@@ -49,9 +49,15 @@ class StudentModel:
 
     model: Any
     optimizer: str | None = None
-    loss: str | None = None
+    loss: str | None = None        # the loss's name, or the class of a loss object
     metrics: list[str] = field(default_factory=list)
     parameters: int = 0
+    loss_config: dict = field(default_factory=dict)   # a loss object's arguments
+
+    @property
+    def from_logits(self) -> bool:
+        """Whether the loss takes logits: then a linear output is the right one."""
+        return self.loss_config.get("from_logits") is True
 
 
 def _allowed(module: str | None, class_name: str) -> bool:
@@ -102,6 +108,42 @@ def validate_config(config: Any, path: str = "model", depth: int = 0) -> None:
                         f"{path}/{config.get('class_name')}.{key}", depth + 1)
 
 
+# Keras writes a plain function (tf.nn.softmax, keras.losses.mse) as a builtins.function
+# holding its __name__; one that Keras itself names as an activation, loss or metric is
+# replaced by that name, which Keras resolves in its own namespaces.
+FUNCTION_ALIASES = {"softmax_v2": "softmax", "log_softmax_v2": "log_softmax"}
+FUNCTION_NAMESPACES = ("keras.activations", "keras.losses", "keras.metrics")
+NOT_FUNCTIONS = frozenset({"get", "serialize", "deserialize"})   # the namespaces' own tools
+
+
+def _keras_function(name: str) -> bool:
+    import keras
+
+    if name in NOT_FUNCTIONS:
+        return False
+    for module in FUNCTION_NAMESPACES:
+        found = getattr(getattr(keras, module.split(".")[1], None), name, None)
+        if callable(found) and not isinstance(found, type):
+            return True
+    return False
+
+
+def named_functions(config: Any, depth: int = 0) -> Any:
+    """`config` with each builtins.function Keras names turned into that name."""
+    if depth > MAX_DEPTH:
+        return config
+    if isinstance(config, list):
+        return [named_functions(item, depth + 1) for item in config]
+    if not isinstance(config, dict):
+        return config
+    if (config.get("module"), config.get("class_name")) == ("builtins", "function") \
+            and isinstance(config.get("config"), str):
+        name = FUNCTION_ALIASES.get(config["config"], config["config"])
+        if name.isidentifier() and not name.startswith("_") and _keras_function(name):
+            return name
+    return {key: named_functions(value, depth + 1) for key, value in config.items()}
+
+
 def _name(entry: Any) -> str | None:
     if entry is None:
         return None
@@ -132,6 +174,7 @@ def rebuild(payload: Any) -> StudentModel:
         raise StudentError("the model's config is not valid JSON") from None
     if not isinstance(config, dict) or config.get("class_name") not in ("Sequential", "Functional", "Model"):
         raise StudentError("the value is not a Keras model (expected a Sequential or functional model)")
+    config = named_functions(config)
     validate_config(config)
 
     import keras
@@ -151,10 +194,13 @@ def rebuild(payload: Any) -> StudentModel:
     if weights:
         model.set_weights(weights)
     metrics = compile_config.get("metrics") or []
+    loss = compile_config.get("loss")
     return StudentModel(
         model=model,
         optimizer=_name(compile_config.get("optimizer")),
         loss=_name(compile_config.get("loss")),
         metrics=[m for m in (_name(x) for x in (metrics if isinstance(metrics, list) else [metrics])) if m],
         parameters=parameters,
+        loss_config=dict(loss["config"]) if isinstance(loss, dict)
+        and isinstance(loss.get("config"), dict) else {},
     )

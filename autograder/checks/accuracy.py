@@ -71,14 +71,34 @@ def thresholds_from(declared: dict) -> dict[str, Threshold]:
     return found
 
 
-def classification_accuracy(model, x: np.ndarray, y: np.ndarray, batch_size: int = 512) -> float:
+def classification_accuracy(model, x: np.ndarray, y: np.ndarray, batch_size: int = 512,
+                            from_logits: bool | None = None) -> float:
     """Fraction of `x` the model labels as `y` (integer labels, or one-hot rows), counted
-    by the trusted reference.metrics.accuracy (argmax; p > 0.5 for one sigmoid unit)."""
+    by the trusted reference.metrics.accuracy: the argmax of a row of probabilities or
+    logits; one unit is class 1 above 0.5 (a sigmoid) or above 0 (a logit). `from_logits`
+    None: a one-unit output is a logit when the model's output layer is linear."""
     predictions = np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
     if predictions.ndim != 2:
         raise AssertionError(f"the model's output has shape {predictions.shape}; a classifier "
                              "gives one row of scores per input")
+    if predictions.shape[1] == 1:
+        logit = _linear_output(model, predictions) if from_logits is None else from_logits
+        predictions = (predictions > (0.0 if logit else 0.5)).astype(np.int64)
     return float(ref_metrics.accuracy(y, predictions))
+
+
+def _linear_output(model, predictions: np.ndarray) -> bool:
+    """Whether a one-unit output is a logit: its last layer's activation says, or (a model
+    without layers) scores outside [0, 1]."""
+    layers = [layer for layer in getattr(model, "layers", ())
+              if type(layer).__name__ not in ("InputLayer", "Dropout")]
+    if not layers:
+        return bool(np.any((predictions < 0) | (predictions > 1)))
+    last = layers[-1]
+    if type(last).__name__ in ("Activation", "ReLU", "Softmax", "LeakyReLU", "ELU"):
+        return False
+    activation = getattr(last, "activation", None)
+    return activation is None or getattr(activation, "__name__", "") == "linear"
 
 
 def assert_step(value: float, threshold: Threshold, step: int, what: str = "accuracy",

@@ -92,6 +92,11 @@ def threshold_for(thresholds: dict[str, Threshold], embedded: bool) -> Threshold
     return thresholds["embedded" if embedded else "real"]
 
 
+def image_shape(dataset_name: str) -> tuple[int, ...]:
+    """One image's shape in the grader's data (what preprocess is given)."""
+    return tuple(held_out(dataset_name)[0].shape[1:])
+
+
 def measured_accuracy(student, dataset_name: str) -> float:
     def measure():
         model = trained_model(student).model
@@ -101,26 +106,63 @@ def measured_accuracy(student, dataset_name: str) -> float:
         except AssertionError:
             raise
         except Exception as exc:  # noqa: BLE001 - the student's model could not run on the data
-            raise AssertionError(f"the model could not classify 28x28 images: "
+            shape = "x".join(str(n) for n in x.shape[1:])
+            raise AssertionError(f"the model could not classify {shape} images: "
                                  f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}") from None
     return memo(student, f"accuracy:{dataset_name}", measure)
 
 
-TRAINED_MARGIN = 0.2  # above chance by this much: the model learnt something
+TRAINED_MARGIN = 0.2  # above chance by this much (at most half way to 1): it learnt something
+
+
+def output_units(spec: ModelSpec) -> int | None:
+    """The class count the declaration gives: its output's units, or its last layer's."""
+    for layer in (spec.output, (spec.layers or [None])[-1]):
+        if layer is not None and isinstance(layer.units, int):
+            return layer.units
+    return None
+
+
+def chance_level(labels: np.ndarray, units: int | None = None) -> float:
+    """The accuracy of guessing: 1 / classes, or for two classes (or one output unit) the
+    share of the commoner one. Classes from the declared output, else from the labels."""
+    labels = np.asarray(labels)
+    labels = labels.argmax(axis=1) if labels.ndim == 2 and labels.shape[1] > 1 else labels.ravel()
+    counts = np.bincount(labels.astype(np.int64))
+    classes = units if units and units > 1 else len(counts)
+    if units == 1 or classes <= 2:
+        return float(counts.max() / counts.sum())
+    return 1 / classes
+
+
+def trained_level(chance: float) -> float:
+    return min(chance + TRAINED_MARGIN, chance + (1 - chance) / 2)
 
 
 def assert_accuracy_step(student, dataset_name: str, thresholds: dict[str, Threshold],
-                         step: int, classes: int = 10) -> None:
+                         step: int, units: int | None = None) -> None:
     accuracy = measured_accuracy(student, dataset_name)
-    _, _, words, embedded = held_out(dataset_name)
+    _, y, words, embedded = held_out(dataset_name)
     threshold = threshold_for(thresholds, embedded)
     try:
         assert_step(accuracy, threshold, step, what="accuracy", measured_on=words)
     except AssertionError as failure:
-        untrained = accuracy < 1 / classes + TRAINED_MARGIN
-        raise with_hint(failure, f"the model looks untrained (chance is {1 / classes:.0%}): did "
+        chance = chance_level(y, units)
+        untrained = accuracy < trained_level(chance)
+        raise with_hint(failure, f"the model looks untrained (chance is {chance:.0%}): did "
                                  "the training cell fit it on all of x_train?" if untrained
                         else None) from None
+
+
+def assert_trained(student, dataset_name: str, units: int | None = None) -> None:
+    """The trained `model` is clearly above chance; the message says where it is."""
+    accuracy = measured_accuracy(student, dataset_name)
+    chance = chance_level(held_out(dataset_name)[1], units)
+    where = "below" if accuracy < chance else "barely above" if accuracy > chance else "at"
+    assert accuracy >= trained_level(chance), (
+        f"`model` looks untrained: its accuracy {accuracy:.4f} is {where} chance "
+        f"({chance:.0%})\nLikely mistake: the training cell did not fit the model on "
+        "x_train (or fitted it on a few images only)")
 
 
 # --------------------------------------------------------------------------- the checks
@@ -132,7 +174,8 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None)
     the training cell.
 
     test_preprocess      preprocess(images): the course's scaling, shape kept
-    test_model           what build_model() returns: layers, input, output vs loss, parameters
+    test_model           what build_model() returns: layers (or required layers and output),
+                         input, output vs loss, parameters
     test_accuracy        the trained `model` on the grader's test split, in Threshold's steps
     test_training_time   the training cell within its calibrated budget
     """
@@ -148,6 +191,7 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None)
 
     dataset, = assignment.datasets
     spec, thresholds = spec_from(assignment.model), thresholds_from(assignment.thresholds)
+    units = output_units(spec)
     training_cell = assignment.training_cell
     weights = {"layers": 2.0, **(weights or {})}
     checks = {}
@@ -157,19 +201,22 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None)
         return function
 
     def test_preprocess_scales_the_course_pixels(student):
-        pixels = np.zeros((2, 28, 28), dtype=np.uint8)
-        pixels[0, 0, :3] = (0, 51, 255)  # -> 0.0, 0.2, 1.0
+        pixels = np.zeros((2, *image_shape(dataset)), dtype=np.uint8)
+        pixels[0].flat[:3] = (0, 51, 255)  # -> 0.0, 0.2, 1.0
         pixels[1] = 128
         check_preprocess(student, pixels)
 
-    @given(images=arrays(np.uint8, st.tuples(st.integers(1, 3), st.just(28), st.just(28)),
-                         elements=st.integers(0, 255)))
+    # deferred: the images' shape comes from the data, loaded at the first example
+    @given(images=st.deferred(lambda: arrays(
+        np.uint8, st.tuples(st.integers(1, 3), *map(st.just, image_shape(dataset))),
+        elements=st.integers(0, 255))))
     @property_settings(max_examples=12)
     def test_preprocess_any_images(student, images):
         check_preprocess(student, images)
 
     def test_model_layers(student):
-        assert_structure(built_model(student), ModelSpec(layers=spec.layers), "build_model()")
+        assert_structure(built_model(student), ModelSpec(
+            layers=spec.layers, requires=spec.requires, output=spec.output), "build_model()")
 
     def test_model_input_shape(student):
         assert_structure(built_model(student), ModelSpec(input_shape=spec.input_shape),
@@ -195,7 +242,7 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None)
 
     for step in range(1, STEPS + 1):
         def test_accuracy(student, step=step):
-            assert_accuracy_step(student, dataset, thresholds, step)
+            assert_accuracy_step(student, dataset, thresholds, step, units)
         test_accuracy.__name__ = f"test_accuracy_step_{step}_of_{STEPS}"
         check(test_accuracy, "test_accuracy")
 
@@ -203,12 +250,7 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None)
         assert_within_budget(student, training_cell)
 
     def test_training_left_a_trained_model(student):
-        accuracy = measured_accuracy(student, dataset)
-        chance = 1 / (spec.layers[-1].units if spec.layers and spec.layers[-1].units else 10)
-        assert accuracy >= chance + TRAINED_MARGIN, (
-            f"`model` looks untrained: its accuracy {accuracy:.4f} is barely above chance "
-            f"({chance:.0%})\nLikely mistake: the training cell did not fit the model on "
-            "x_train (or fitted it on a few images only)")
+        assert_trained(student, dataset, units)
 
     check(test_training_within_budget, "test_training_time")
     check(test_training_left_a_trained_model, "test_training_time")

@@ -92,3 +92,67 @@ def test_a_trained_model_is_measured_on_grader_data():
     trained = classification_accuracy(model, xs, ys)
     assert untrained < 0.3 < 0.9 < trained
     assert SCALE.credit(untrained) == 0.0
+
+
+def test_one_unit_is_a_sigmoid_or_a_logit_and_rows_may_be_logits():
+    x, y = np.zeros((4, 3)), np.array([1, 0, 1, 0])
+    probabilities = _Fixed([[0.9], [0.2], [0.6], [0.4]])
+    assert classification_accuracy(probabilities, x, y) == 1.0           # p > 0.5
+    assert classification_accuracy(_Fixed([[1.0], [0.0], [1.0], [1.0]]), x, y) == 0.75  # saturated
+    logits = _Fixed([[2.5], [-1.0], [0.3], [-0.2]])
+    assert classification_accuracy(logits, x, y) == 1.0                  # outside [0, 1]: logits
+    assert classification_accuracy(_Fixed([[0.3], [-0.1], [0.2], [0.4]]), x, y,
+                                   from_logits=True) == 0.75             # > 0
+    assert classification_accuracy(_Fixed([[0.3], [0.1], [0.7], [0.4]]), x, y,
+                                   from_logits=False) == 0.75            # > 0.5
+    rows = _Fixed([[-3.0, 2.0], [1.5, -0.5], [0.0, 4.0], [7.0, 2.0]])   # logits: argmax
+    assert classification_accuracy(rows, x, y) == 1.0
+
+
+def test_a_one_unit_model_is_read_from_its_output_layer():
+    keras = pytest.importorskip("keras")
+    x, y = np.array([[0.2], [0.4], [-0.3], [-1.0]]), np.array([1, 1, 0, 0])
+
+    def model(activation):
+        m = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, activation=activation)])
+        m.set_weights([np.array([[1.0]]), np.array([0.0])])  # the output is x (through sigmoid)
+        return m
+
+    assert classification_accuracy(model(None), x, y) == 1.0        # a logit: x > 0
+    assert classification_accuracy(model("sigmoid"), x, y) == 1.0  # sigmoid(x) > 0.5
+    with_layer = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1),
+                                   keras.layers.Activation("sigmoid")])
+    with_layer.set_weights([np.array([[1.0]]), np.array([0.0])])
+    assert classification_accuracy(with_layer, x, y) == 1.0
+
+
+# --------------------------------------------------------------------------- chance, from the data
+
+def test_chance_is_derived_from_the_output_or_the_labels():
+    from autograder.checks.trained_models import chance_level
+
+    labels = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 1])
+    assert chance_level(labels, 10) == 0.1
+    assert chance_level(labels) == 0.1                       # 10 classes in the labels
+    assert chance_level(np.eye(4)[[0, 1, 2, 3, 3]]) == 0.25  # one-hot rows
+    binary = np.array([1, 0, 0, 0])
+    assert chance_level(binary, 1) == 0.75                   # one sigmoid unit: the majority
+    assert chance_level(binary) == 0.75 == chance_level(binary, 2)
+
+
+@pytest.mark.parametrize("accuracy, units, labels, message", [
+    (0.056, 10, np.arange(10), r"its accuracy 0.0560 is below chance \(10%\)"),
+    (0.15, 10, np.arange(10), r"its accuracy 0.1500 is barely above chance \(10%\)"),
+    (0.5, 1, np.array([0, 1, 1, 1]), r"its accuracy 0.5000 is below chance \(75%\)"),
+    (0.8, 1, np.array([0, 1, 1, 1]), r"its accuracy 0.8000 is barely above chance \(75%\)"),
+])
+def test_an_untrained_model_is_told_where_it_is(monkeypatch, accuracy, units, labels, message):
+    from autograder.checks import trained_models
+
+    monkeypatch.setattr(trained_models, "held_out", lambda name: (None, labels, "", False))
+    student = type("Student", (), {})()
+    student._dlgrade_memo = {"accuracy:data": (True, accuracy)}
+    with pytest.raises(AssertionError, match="`model` looks untrained: " + message):
+        trained_models.assert_trained(student, "data", units)
+    student._dlgrade_memo = {"accuracy:data": (True, 0.9 if units == 1 else 0.5)}
+    trained_models.assert_trained(student, "data", units)

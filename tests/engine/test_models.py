@@ -42,6 +42,38 @@ def test_functional_models_and_wrapped_layers_cross():
     assert rebuilt.loss is None  # not compiled
 
 
+def test_the_loss_config_is_kept():
+    model = _mnist_ann(8)
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    rebuilt = LocalStudent({"m": model}).model("m")
+    assert (rebuilt.loss, rebuilt.from_logits) == ("SparseCategoricalCrossentropy", True)
+    assert rebuilt.loss_config["from_logits"] is True
+    plain = LocalStudent({"m": _mnist_ann(8)}).model("m")
+    assert (plain.loss, plain.from_logits, plain.loss_config) == (
+        "sparse_categorical_crossentropy", False, {})
+    model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy())
+    assert LocalStudent({"m": model}).model("m").from_logits is False
+
+
+def test_functions_keras_names_cross_as_their_names():
+    """tf.nn.softmax and keras.losses' functions serialize as builtins.function: the grader
+    takes the name Keras itself knows them by (and still refuses any other function)."""
+    import tensorflow as tf
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation=tf.nn.relu),
+                              keras.layers.Dense(2, activation=tf.nn.softmax)])
+    model.compile(optimizer="adam", loss=keras.losses.sparse_categorical_crossentropy,
+                  metrics=[keras.metrics.sparse_categorical_accuracy])
+    rebuilt = LocalStudent({"m": model}).model("m")
+    assert [layer.get_config()["activation"] for layer in rebuilt.model.layers] == ["relu", "softmax"]
+    assert (rebuilt.loss, rebuilt.metrics) == ("sparse_categorical_crossentropy",
+                                               ["sparse_categorical_accuracy"])
+    function = {"module": "builtins", "class_name": "function", "registered_name": "function"}
+    assert models.named_functions({**function, "config": "softmax_v2"}) == "softmax"
+    for name in ("get", "deserialize", "print", "__import__", "os.system"):
+        assert models.named_functions({**function, "config": name}) == {**function, "config": name}
+
+
 def test_a_lambda_layer_is_refused_before_keras_sees_it():
     model = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(lambda t: t * 2),
                               keras.layers.Dense(1)])
