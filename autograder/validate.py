@@ -19,7 +19,6 @@ from __future__ import annotations
 import builtins
 import json
 import os
-import shutil
 import symtable
 import sys
 import tempfile
@@ -365,22 +364,13 @@ class RealGrader:
         self.reference_seconds: float | None = None
 
     def prepare(self) -> None:
-        from autograder import course
+        """A scratch course holding the assignment (built) and this machine's calibration,
+        taken now (one run) when there is none."""
+        from autograder import assignments, course
         from autograder.commands.calibrate import ensure_calibrated
 
-        source = self.assignment.root
-        self.root.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source / course.CONFIG_FILE, self.root / course.CONFIG_FILE)
-        shutil.copytree(self.assignment.folder, self.root / "assignments" / self.assignment.name,
-                        dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
-        timings = source / timing.CALIBRATION_DIR / self.assignment.name
-        if timings.is_dir():
-            shutil.copytree(timings, self.root / timing.CALIBRATION_DIR / self.assignment.name,
-                            dirs_exist_ok=True)
-        from autograder import assignments
-
+        course.copy_assignments(self.assignment.root, self.root, [self.assignment.name])
         self.local = assignments.load(self.root, self.assignment.name)
-        build.build(self.local)
         if self.local.training_cell:
             calibration = ensure_calibrated(self.root, self.local.name, runs=1)
             self.reference_seconds = calibration.seconds if calibration else None

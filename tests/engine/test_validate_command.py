@@ -18,7 +18,7 @@ def test_validate_grades_the_reference_and_mutants_through_kernels(tmp_path, mon
     out, err = capsys.readouterr()
     report = json.loads(out)
     assert report["ok"] and report["reference"]["full_marks"]
-    assert "through the grading path" in err and "graded reference: 15/15" in err
+    assert "the reference and 2 mutant(s), through the grading path" in err
     ceil, pool = report["mutants"]
     assert ceil["name"] == "output_size_ceil" and ceil["killed"] and ceil["proven"]
     # output_size is used by conv2d and the pooling functions: they lose points too
