@@ -16,6 +16,7 @@ CUSTOM_LAYER = '''class Doubling(keras.layers.Layer):
 
 '''
 MODEL_CELLS = ("test_model", "test_accuracy", "test_training_time")
+COMPILED = 'optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]'
 
 
 def keras_model(*layers: str, first: str, compile_args: str, prelude: str = "") -> str:
@@ -35,74 +36,75 @@ def training(fit_images: str = "preprocess(x_train)", fit_labels: str = "y_train
     return "\n".join(lines + ([after] if after else [])) + "\n"
 
 
-def image_classifier_mutants(hidden: tuple[str, ...], output: str,
-                             input_shape: str = "(28, 28)") -> list[Mutant]:
-    """The mistakes of a "preprocess, build, train" image classifier (mnist-ann, fashion-ann):
-    `hidden` are the reference's hidden layers, `output` its output layer (Keras source)."""
-    compiled = 'optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]'
-
-    def model(*layers: str, first: str = f"keras.Input(shape={input_shape})", prelude: str = "",
-              compile_args: str = compiled) -> str:
-        return keras_model("keras.layers.Flatten()", *layers, first=first, prelude=prelude,
-                           compile_args=compile_args)
-
-    h = hidden
+def classifier_build_mutants(model, hidden: tuple[str, ...], output: str,
+                             compiled: str = COMPILED) -> list[Mutant]:
+    """Mistakes in a classifier's build_model: `model(*layers, first=..., prelude=...,
+    compile_args=...)` writes the cell with the course's first layers, `hidden` and
+    `output` are the reference's layers after them (Keras source)."""
     return [
         Mutant(
             "output_sigmoid_with_softmax_loss",
-            {"build_model": model(*h, output.replace('"softmax"', '"sigmoid"'))},
-            {"test_model": ("found Dense(10, sigmoid)", "does not fit the loss")},
+            {"build_model": model(*hidden, output.replace('"softmax"', '"sigmoid"'))},
+            {"test_model": ("sigmoid", "does not fit the loss")},
             keeps=("test_preprocess",)),
         Mutant(
-            "hidden_layer_with_sigmoid",
-            {"build_model": model(h[0].replace('"relu"', '"sigmoid"'), *h[1:], output)},
-            {"test_model": ("layer 2: expected Dense(128, relu), found Dense(128, sigmoid)",)},
-            keeps=("test_preprocess", "test_training_time")),
-        Mutant(
             "model_not_compiled",
-            {"build_model": model(*h, output).replace(f"    model.compile({compiled})\n", "")},
+            {"build_model": model(*hidden, output).replace(f"    model.compile({compiled})\n", "")},
             {"test_model": ("not compiled",), "test_accuracy": ("looks untrained",),
              "test_training_time": ("could not be timed",)},
             keeps=("test_preprocess",)),
         Mutant(
-            "input_with_a_channel_axis",  # (28, 28, 1), as for a CNN: the images do not fit it
-            {"build_model": model(*h, output, first="keras.Input(shape=(28, 28, 1))")},
-            {"test_model": ("input shape: expected (28, 28), found (28, 28, 1)",)},
-            keeps=("test_preprocess",)),
-        Mutant(
-            "untrained_model",
-            {"train": training(fit=False)},
-            {"test_accuracy": ("looks untrained",), "test_training_time": ("looks untrained",)},
-            keeps=("test_preprocess", "test_model")),
-        Mutant(
-            "trained_on_10_images",
-            {"train": training("preprocess(x_train[:10])", "y_train[:10]")},
-            {"test_accuracy": ("below",), "test_training_time": ("looks untrained",)},
-            keeps=("test_preprocess", "test_model")),
-        Mutant(
             "lambda_layer",
-            {"build_model": model("keras.layers.Lambda(lambda x: x * 1.0)", *h, output)},
+            {"build_model": model("keras.layers.Lambda(lambda x: x * 1.0)", *hidden, output)},
             {cell: ("Lambda layer",) for cell in MODEL_CELLS},
             keeps=("test_preprocess",)),
         Mutant(
             "custom_layer",
-            {"build_model": model("Doubling()", *h, output, prelude=CUSTOM_LAYER)},
+            {"build_model": model("Doubling()", *hidden, output, prelude=CUSTOM_LAYER)},
             {cell: ("not a standard Keras class",) for cell in MODEL_CELLS},
             keeps=("test_preprocess",)),
+    ]
+
+
+def training_mutants(make=training) -> list[Mutant]:
+    """Mistakes in a classifier's training cell (`make(...)` writes it, as `training` does)."""
+    return [
+        Mutant(
+            "untrained_model",
+            {"train": make(fit=False)},
+            {"test_accuracy": ("looks untrained",), "test_training_time": ("looks untrained",)},
+            keeps=("test_preprocess", "test_model")),
+        Mutant(
+            "trained_on_10_images",
+            {"train": make("preprocess(x_train[:10])", "y_train[:10]")},
+            {"test_accuracy": ("below",), "test_training_time": ("looks untrained",)},
+            keeps=("test_preprocess", "test_model")),
+        Mutant(
+            "labels_shuffled_apart_from_images",  # e.g. the labels shuffled on their own
+            {"train": make(fit_labels="np.random.default_rng(0).permutation(y_train)")},
+            {"test_accuracy": ("looks untrained",), "test_training_time": ("looks untrained",)},
+            keeps=("test_preprocess", "test_model")),
         Mutant(
             "training_cell_left_as_the_stub",
             {"train": STUB},
             {"test_accuracy": ("model is not defined",),
              "test_training_time": ("could not be timed", "model is not defined")},
             keeps=("test_preprocess", "test_model")),
+    ]
+
+
+def preprocess_mutants(channel_axis: bool = False) -> list[Mutant]:
+    """Mistakes in scaling the pixels (a CNN's preprocess also adds the channel axis)."""
+    shaped = "[..., np.newaxis]" if channel_axis else ""
+    return [
         Mutant(
             "pixels_not_scaled",
-            {"preprocess": "def preprocess(images):\n    return np.asarray(images, dtype='float32')\n"},
+            {"preprocess": f"def preprocess(images):\n    return np.asarray(images, dtype='float32'){shaped}\n"},
             {"test_preprocess": ("not scaled",)},
             keeps=("test_model",)),
         Mutant(
             "pixels_divided_by_256",
-            {"preprocess": "def preprocess(images):\n    return np.asarray(images) / 256\n"},
+            {"preprocess": f"def preprocess(images):\n    return (np.asarray(images) / 256){shaped}\n"},
             {"test_preprocess": ("divide by 255",)},
             keeps=("test_model", "test_training_time")),
         Mutant(
@@ -112,6 +114,29 @@ def image_classifier_mutants(hidden: tuple[str, ...], output: str,
             {"test_preprocess": ("reshaped",)},
             keeps=("test_model",)),
     ]
+
+
+def image_classifier_mutants(hidden: tuple[str, ...], output: str,
+                             input_shape: str = "(28, 28)") -> list[Mutant]:
+    """The mistakes of a "preprocess, build, train" dense image classifier (mnist-ann,
+    fashion-ann): `hidden` are the reference's hidden layers, `output` its output layer."""
+    def model(*layers: str, first: str = f"keras.Input(shape={input_shape})", prelude: str = "",
+              compile_args: str = COMPILED) -> str:
+        return keras_model("keras.layers.Flatten()", *layers, first=first, prelude=prelude,
+                           compile_args=compile_args)
+
+    return classifier_build_mutants(model, hidden, output) + [
+        Mutant(
+            "hidden_layer_with_sigmoid",
+            {"build_model": model(hidden[0].replace('"relu"', '"sigmoid"'), *hidden[1:], output)},
+            {"test_model": ("layer 2: expected Dense(128, relu), found Dense(128, sigmoid)",)},
+            keeps=("test_preprocess", "test_training_time")),
+        Mutant(
+            "input_with_a_channel_axis",  # (28, 28, 1), as for a CNN: the images do not fit it
+            {"build_model": model(*hidden, output, first="keras.Input(shape=(28, 28, 1))")},
+            {"test_model": ("input shape: expected (28, 28), found (28, 28, 1)",)},
+            keeps=("test_preprocess",)),
+    ] + training_mutants() + preprocess_mutants()
 
 
 def sleeps_past_the_budget(make_training=training, factor: float = 3.0) -> Mutant:

@@ -17,6 +17,8 @@ Two ways to grade each submission, judged alike:
 from __future__ import annotations
 
 import builtins
+import contextlib
+import io
 import json
 import os
 import symtable
@@ -24,7 +26,6 @@ import sys
 import tempfile
 import time
 import types
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -128,10 +129,12 @@ class Graded:
         return round(sum(points[c] * (1 - s) for c, s in self.scores.items() if c in points), 4)
 
     def first_message(self, cells: Iterable[str] | None = None) -> str:
+        from autograder.checks.runner import headline
+
         for cell in cells or self.scores:
             for message in self.messages.get(cell, []):
                 if message:
-                    return message.strip().splitlines()[0]
+                    return headline(message)
         return self.reason or ""
 
 
@@ -216,7 +219,7 @@ def mutated_notebook(assignment: Assignment, mutant: Mutant | list[Mutant] | Non
     return nb
 
 
-@contextmanager
+@contextlib.contextmanager
 def _student_data(root: Path, assignment: Assignment):
     """course_data.py importable and the prepared data visible, as in a kernel."""
     from autograder.kernel import course_data
@@ -242,7 +245,9 @@ def run_in_process(nb, root: Path, assignment: Assignment) -> tuple[dict, dict[s
     a failing one recorded and passed over. (namespace, seconds of each cell that ran cleanly)."""
     namespace: dict = {"__name__": "notebook"}
     seconds: dict[str, float] = {}
-    with _student_data(root, assignment):
+    output = io.StringIO()  # what the cells print is the notebook's, not this process's
+    with _student_data(root, assignment), contextlib.redirect_stdout(output), \
+            contextlib.redirect_stderr(output):
         for cell in kernel_cells(nb):
             start = time.perf_counter()
             try:

@@ -45,25 +45,33 @@ def trained_model(student):
     return memo(student, "trained", lambda: student.model("model"))
 
 
-def check_preprocess(student, images: np.ndarray) -> None:
-    """preprocess(images) gives the course's scaling of the pixels (float, in [0, 1])."""
+def check_preprocess(student, images: np.ndarray, image_shape: tuple | None = None) -> None:
+    """preprocess(images) gives the course's scaling of the pixels (float, in [0, 1]), each
+    image of `image_shape` (the model's input: a CNN's adds a channel axis), else as given."""
     actual = student.function("preprocess")(images)
     expected = scale_pixels(images)
+    if image_shape is not None:
+        expected = expected.reshape((len(images), *image_shape))
     actual_array = np.asarray(actual) if isinstance(actual, np.ndarray) else actual
     try:
         assert_array_matches(actual_array, expected, f"preprocess(images of shape {images.shape})",
                              rtol=1e-5, atol=1e-6)
     except AssertionError as failure:
-        raise with_hint(failure, _preprocess_hint(actual_array, images)) from None
+        raise with_hint(failure, _preprocess_hint(actual_array, images, expected.shape)) from None
 
 
-def _preprocess_hint(actual, images: np.ndarray) -> str | None:
-    if not isinstance(actual, np.ndarray) or actual.shape != images.shape:
-        if isinstance(actual, np.ndarray) and actual.size == images.size:
+def _preprocess_hint(actual, images: np.ndarray, shape: tuple) -> str | None:
+    if not isinstance(actual, np.ndarray) or actual.shape != shape:
+        if not isinstance(actual, np.ndarray) or actual.size != images.size:
+            return None
+        if len(shape) == images.ndim + 1 and actual.shape == images.shape:
+            return (f"the channel axis is missing: a Conv2D layer takes images of shape "
+                    f"{('N',) + shape[1:]}; add it with images[..., np.newaxis]")
+        if len(shape) == images.ndim:
             return ("the images were reshaped; keep their shape (the model's Flatten layer "
                     "flattens them)")
-        return None
-    pixels = images.astype(np.float64)
+        return f"the images were reshaped to {actual.shape[1:]}; the model takes {shape[1:]}"
+    pixels = images.astype(np.float64).reshape(shape)
     if np.allclose(actual, pixels):
         return "the pixels were not scaled: divide by 255"
     if np.allclose(actual, pixels / 256):
@@ -102,7 +110,7 @@ def measured_accuracy(student, dataset_name: str) -> float:
         model = trained_model(student).model
         x, y, _, _ = held_out(dataset_name)
         try:
-            return classification_accuracy(model, x, y)
+            return classification_accuracy(model, shaped_for(model, x), y)
         except AssertionError:
             raise
         except Exception as exc:  # noqa: BLE001 - the student's model could not run on the data
@@ -110,6 +118,18 @@ def measured_accuracy(student, dataset_name: str) -> float:
             raise AssertionError(f"the model could not classify {shape} images: "
                                  f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}") from None
     return memo(student, f"accuracy:{dataset_name}", measure)
+
+
+def shaped_for(model, images: np.ndarray) -> np.ndarray:
+    """The grader's scaled test images in the shape the model takes (a CNN's channel axis),
+    when it holds the same values; else as they are (the model's error says why)."""
+    try:
+        shape = tuple(model.input_shape[1:])
+    except (AttributeError, ValueError, TypeError):
+        return images
+    if all(isinstance(n, int) for n in shape) and int(np.prod(shape)) == int(np.prod(images.shape[1:])):
+        return images.reshape((len(images), *shape))
+    return images
 
 
 TRAINED_MARGIN = 0.2  # above chance by this much (at most half way to 1): it learnt something
@@ -173,7 +193,8 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None)
     check comes from its declaration: the dataset, the [model] spec, the thresholds and
     the training cell.
 
-    test_preprocess      preprocess(images): the course's scaling, shape kept
+    test_preprocess      preprocess(images): the course's scaling, each image of the model's
+                         declared input shape (kept; a CNN's with a channel axis)
     test_model           what build_model() returns: layers (or required layers and output),
                          input, output vs loss, parameters
     test_accuracy        the trained `model` on the grader's test split, in Threshold's steps
@@ -192,6 +213,8 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None)
     dataset, = assignment.datasets
     spec, thresholds = spec_from(assignment.model), thresholds_from(assignment.thresholds)
     units = output_units(spec)
+    # preprocess gives what the model takes: the declared input shape (a CNN's adds a channel)
+    model_input = tuple(spec.input_shape) if spec.input_shape else None
     training_cell = assignment.training_cell
     weights = {"layers": 2.0, **(weights or {})}
     checks = {}
@@ -204,7 +227,7 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None)
         pixels = np.zeros((2, *image_shape(dataset)), dtype=np.uint8)
         pixels[0].flat[:3] = (0, 51, 255)  # -> 0.0, 0.2, 1.0
         pixels[1] = 128
-        check_preprocess(student, pixels)
+        check_preprocess(student, pixels, model_input)
 
     # deferred: the images' shape comes from the data, loaded at the first example
     @given(images=st.deferred(lambda: arrays(
@@ -212,7 +235,7 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None)
         elements=st.integers(0, 255))))
     @property_settings(max_examples=12)
     def test_preprocess_any_images(student, images):
-        check_preprocess(student, images)
+        check_preprocess(student, images, model_input)
 
     def test_model_layers(student):
         assert_structure(built_model(student), ModelSpec(

@@ -44,6 +44,8 @@ def lost_points(root: Path, assignment: str, student: str) -> list[str]:
     """One line per test cell that lost points: its score and the first failing check's message."""
     import json
 
+    from autograder.checks.runner import headline
+
     path = root / "autograded" / student / assignment / "results.json"
     results = json.loads(path.read_text())
     lines = []
@@ -53,9 +55,7 @@ def lost_points(root: Path, assignment: str, student: str) -> list[str]:
         failing = [t for t in cell.get("tests", []) if not t.get("passed")]
         message = (failing[0].get("message") if failing else cell.get("reason")) or ""
         text = [line.strip() for line in message.splitlines() if line.strip()]
-        first = (text or [""])[0]
-        if first.endswith(":") and len(text) > 1:  # a heading: its first item says what differs
-            first = f"{first} {text[1].lstrip('- ')}"
+        first = headline(message)  # a heading comes with its first item: what differs
         lines.append(f"{cell['grade_id']}: {cell['score']:g}/{cell['points']:g}  {first[:150]}")
         lines += ["    " + line[:150] for line in text if line.startswith("Likely mistake")]
     return lines
