@@ -19,7 +19,7 @@ from autograder import assignments, course, grading
 from autograder.mutants import load_catalogue
 from autograder.validate import mutated_notebook
 
-DEMO_ASSIGNMENTS = ("conv-pooling", "cnn-shapes", "mnist-ann")
+DEMO_ASSIGNMENTS = ("conv-pooling", "cnn-shapes", "mnist-ann", "fashion-cnn")
 STUDENTS = {
     "ada": "the solution",
     "ben": "one classic mistake per function",
@@ -33,6 +33,7 @@ BEN = {
     "conv-pooling": ("output_size_ceil", "conv2d_flipped_kernel", "max_pool_ignores_stride"),
     "cnn-shapes": ("conv_params_no_bias", "dense_params_no_bias"),
     "mnist-ann": ("no_hidden_layer",),  # the course's model before the exercise
+    "fashion-cnn": ("one_convolution_block",),  # the course's CNN before the exercise
 }
 
 BROKEN_IMPORT = "import tensorflow_addons_that_is_not_installed  # the student's first cell\n"

@@ -1,9 +1,9 @@
 """`dlgrade demo`: the whole job on the embedded demo class.
 
 Lays out a course in DIR (default ./demo, rebuilt each time) from this
-repository's source notebooks, releases the demo assignments (two numpy ones,
-and mnist-ann, which trains a Keras model: its training cell is calibrated
-first when this machine has no reference timing), writes the five demo
+repository's assignment folders, releases the demo assignments (two numpy ones,
+and mnist-ann and fashion-cnn, which train Keras models: their training cells are
+calibrated first when this machine has no reference timing), writes the five demo
 submissions (see autograder.demo), grades them through nbgrader and a real
 kernel, prints each student's score with the reason for every lost point, and
 writes every student's feedback report and the class report.
@@ -23,7 +23,7 @@ from autograder.commands.calibrate import ensure_calibrated
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "demo", help="release, submit and grade the embedded demo class end to end",
-        description="Build a demo course (five students, three assignments), grade it and "
+        description="Build a demo course (five students, four assignments), grade it and "
                     "print scores and the feedback behind every lost point.")
     parser.add_argument("--dir", type=Path, default=Path("demo"),
                         help="where to build the demo course (default: ./demo; replaced)")

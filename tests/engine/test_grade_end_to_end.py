@@ -18,7 +18,8 @@ pytestmark = pytest.mark.slow
 def demo_course(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     demo.build(REPO, root)
-    ensure_calibrated(root, "mnist-ann", runs=1)  # as `dlgrade demo` does
+    for assignment in demo.DEMO_ASSIGNMENTS:  # as `dlgrade demo` does
+        ensure_calibrated(root, assignment, runs=1)
     results = {a: {r.student: r for r in grading.grade(root, a)} for a in demo.DEMO_ASSIGNMENTS}
     return root, results
 
