@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "autograder.commands.release",
     "autograder.commands.grade",
     "autograder.commands.calibrate",
+    "autograder.commands.data",
     "autograder.commands.validate",
     "autograder.commands.new",
     "autograder.commands.shapes",

@@ -41,7 +41,7 @@ def student_words(name: str, dataset) -> str:
 
     if dataset.embedded:
         what = (f"{len(dataset.train) + len(dataset.test):,} generated sales in the file's format"
-                if name in course_data.TABLES else data.DATASETS[name][3][1])
+                if name in course_data.TABLES else data.source(name).stand_in_words)
         return (f"EMBEDDED STAND-IN, not the real {name}: {what} "
                 "(the grader has no copy of the real data; it measures your model on the "
                 "same stand-in)")

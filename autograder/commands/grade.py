@@ -5,7 +5,7 @@ import contextlib
 import json
 import sys
 
-from autograder import assignments, build, course, grading
+from autograder import assignments, build, course, datasets, grading
 from autograder.commands.calibrate import ensure_calibrated
 
 
@@ -110,6 +110,11 @@ def run(args) -> int:
               f"builds: the submissions are graded against the notebook students were given; "
               f"run `dlgrade build {declared.name}` and `dlgrade release {declared.name}` "
               "before the next release", file=sys.stderr, flush=True)
+    for name in declared.datasets:
+        if datasets.evaluation(name).embedded:
+            print(f"warning: {declared.name} is graded on the embedded stand-in for {name}: the "
+                  "real data is not on this machine (`dlgrade data list`; `dlgrade data fetch` "
+                  "where there is internet)", file=sys.stderr, flush=True)
     ensure_calibrated(root, args.assignment, calibrate=args.calibrate)
     students = args.student or grading.submitted_students(root, args.assignment)
     with progress_reporter(args.assignment, len(students), quiet=args.json) as progress:

@@ -28,7 +28,7 @@ import numpy as np
 
 VALIDATION_FRACTION = 0.1
 DATA_DIRS_VARIABLE = "DLGRADE_STUDENT_DATA"
-IMAGES = ("mnist", "fashion_mnist")
+IMAGES = ("mnist", "fashion_mnist", "cifar10")
 TABLES = {"hdb_resale": "resale-flat-prices-based-on-registration-date-from-jan-2017-onwards.csv"}
 DATASETS = IMAGES + tuple(TABLES)
 # The columns read as text (the rest as numbers), as the file holds them.
@@ -82,6 +82,8 @@ def load_data(name: str, verbose: bool = True):
 
     "mnist", "fashion_mnist": (x_train, y_train), (x_val, y_val); images are uint8
     arrays of shape (N, 28, 28) with values 0..255, labels integers 0..9.
+    "cifar10": the same with colour images of shape (N, 32, 32, 3) and labels of
+    shape (N, 1), as keras.datasets.cifar10 gives them.
     "hdb_resale": train_rows, val_rows, DataFrames with the file's columns.
     """
     if name not in DATASETS:

@@ -57,8 +57,8 @@ def test_prepare_rewrites_only_when_the_data_changed(digits, tmp_path, monkeypat
 
 
 def test_course_data_refuses_unknown_datasets():
-    with pytest.raises(ValueError, match="unknown dataset 'cifar10': use one of mnist, fashion_mnist"):
-        course_data.load_data("cifar10")
+    with pytest.raises(ValueError, match="unknown dataset 'cifar100': use one of mnist, fashion_mnist"):
+        course_data.load_data("cifar100")
 
 
 def test_kernels_are_told_where_the_data_is(tmp_path):

@@ -69,7 +69,9 @@ def test_an_offline_download_fails_fast_with_the_reason(homes, monkeypatch):
         seen["timeout"] = socket.getdefaulttimeout()
         raise OSError("Network is unreachable")
 
-    monkeypatch.setitem(data.DATASETS, "mnist", (offline, *data.DATASETS["mnist"][1:]))
+    import dataclasses
+
+    monkeypatch.setitem(data.DATASETS, "mnist", dataclasses.replace(data.DATASETS["mnist"], keras=offline))
     with pytest.warns(data.FallbackDataWarning, match=r"download failed \(OSError: Network is unreachable\)"):
         ds = data.load("mnist", download=True, timeout=5)
     assert seen["timeout"] == 5 and socket.getdefaulttimeout() is None
@@ -79,3 +81,21 @@ def test_an_offline_download_fails_fast_with_the_reason(homes, monkeypatch):
 def test_unknown_dataset():
     with pytest.raises(ValueError, match="unknown dataset 'cifar100'"):
         data.load("cifar100")
+
+
+def test_the_cifar10_stand_in_is_balanced_and_shaped_like_keras_cifar10():
+    (x, y), (xt, yt) = data.cifar_stand_in(n_train=200, n_test=50)
+    assert (x.shape, x.dtype, y.shape, xt.shape, yt.shape) == (
+        (200, 32, 32, 3), np.uint8, (200, 1), (50, 32, 32, 3), (50, 1))
+    assert np.bincount(y.ravel()).tolist() == [20] * 10
+    again = data.cifar_stand_in(n_train=200, n_test=50)
+    assert np.array_equal(again[0][0], x) and np.array_equal(again[1][1], yt), "deterministic"
+
+
+def test_cifar10_batches_round_trip_through_keras_reader(tmp_path):
+    train, test = data.cifar_stand_in(n_train=30, n_test=10)
+    data.write_cifar_dir(tmp_path / data.CIFAR_FOLDER, train, test)
+    assert sorted(p.name for p in (tmp_path / data.CIFAR_FOLDER).iterdir()) == sorted(data.CIFAR_BATCHES)
+    (x, y), (xt, yt) = data.read_cifar_dir(tmp_path / data.CIFAR_FOLDER)
+    assert np.array_equal(x, train[0]) and np.array_equal(y, train[1])
+    assert np.array_equal(xt, test[0]) and np.array_equal(yt, test[1])
