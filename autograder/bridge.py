@@ -18,7 +18,8 @@ from typing import Any, Callable
 
 from autograder.errors import StudentError, StudentTimeout
 from autograder.kernel import bridge as kernel_side
-from autograder.kernel.bridge import MAX_TRANSFER_BYTES, RESULT_MIME, describe_exception
+from autograder.kernel.bridge import (MAX_TRANSFER_BYTES, MAX_VALUE_BYTES, RESULT_MIME,
+                                      describe_exception)
 from autograder.models import model_payload, rebuild
 
 __all__ = ["StudentError", "StudentTimeout", "encode", "decode", "dumps", "loads",
@@ -45,9 +46,10 @@ def dumps(value: Any) -> str:
     return json.dumps(encode(value), separators=(",", ":"))
 
 
-def loads(text: str) -> Any:
-    if len(text) > MAX_TRANSFER_BYTES:
-        raise StudentError(f"the result is larger than {MAX_TRANSFER_BYTES // 2**20} MiB")
+def loads(text: str, limit: int = MAX_TRANSFER_BYTES) -> Any:
+    if len(text) > limit:
+        raise StudentError(f"the result is larger than {limit // 2**20} MiB, over what the "
+                           "grader reads")
     try:
         return decode(json.loads(text))
     except (json.JSONDecodeError, TypeError, ValueError) as exc:
@@ -84,7 +86,7 @@ class LocalStudent:
                 result = target(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - any student error is a failed test
                 raise StudentError(f"{name}() raised {describe_exception(exc)}") from None
-            return loads(dumps(result))
+            return loads(dumps(result), MAX_VALUE_BYTES)
 
         call.__name__ = name
         return call
@@ -92,7 +94,7 @@ class LocalStudent:
     def value(self, name: str) -> Any:
         if name not in self._namespace:
             raise StudentError(f"{name} is not defined in your notebook")
-        return loads(dumps(self._namespace[name]))
+        return loads(dumps(self._namespace[name]), MAX_VALUE_BYTES)
 
     def model(self, name: str, build: bool = False):
         """The Keras model `name` (or that `name()` returns, with `build`), rebuilt from its
@@ -152,7 +154,7 @@ class KernelStudent:
     def install(self) -> None:
         self._request(kernel_bootstrap() + "None", "installing the grader's bridge")
 
-    def _request(self, code: str, what: str):
+    def _request(self, code: str, what: str, limit: int = MAX_VALUE_BYTES):
         if self.dead_reason:
             raise StudentError(f"cannot run {what}: {self.dead_reason}")
         outputs = self._run(code, self._call_timeout)
@@ -172,8 +174,9 @@ class KernelStudent:
                                    f"{errors[-1].get('evalue')}")
             return None
         text = reply if isinstance(reply, str) else json.dumps(reply)
-        if len(text) > MAX_TRANSFER_BYTES:
-            raise StudentError(f"{what} returned more than {MAX_TRANSFER_BYTES // 2**20} MiB")
+        if len(text) > limit:
+            raise StudentError(f"{what} returned more than {limit // 2**20} MiB, over what the "
+                               "grader reads")
         try:
             message = json.loads(text)
         except (json.JSONDecodeError, RecursionError):
@@ -235,7 +238,8 @@ class KernelStudent:
         if not name.isidentifier():
             raise ValueError(f"not a variable name: {name!r}")
         code = f"__dlgrade__['model'](globals(), {name!r}, {bool(build)})"
-        message = self._request(code, f"{name}()" if build else f"the model {name}")
+        message = self._request(code, f"{name}()" if build else f"the model {name}",
+                                MAX_TRANSFER_BYTES)
         if build and (message or {}).get("status") == "missing":
             raise StudentError(f"function {name}() is not defined in your notebook")
         if build and (message or {}).get("status") == "not_model":

@@ -24,10 +24,14 @@ from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer, Unicode
 
 from autograder import assignments
-from autograder.bridge import KernelStudent, StudentError
+from autograder.bridge import RESULT_MIME, KernelStudent, StudentError
 from autograder.checks.runner import TestOutcome, run_checks, score_groups
+from autograder.sandbox import MAX_MESSAGE_BYTES
+from autograder.text import clean
 
 RESULTS_VERSION = 1
+UNFINISHED = (f"a broken kernel, or a single output over {MAX_MESSAGE_BYTES // 2**20} MiB, which "
+              "the grader refuses")
 
 
 def _stream(text: str) -> nbformat.NotebookNode:
@@ -41,13 +45,30 @@ def _score_output(score: float) -> nbformat.NotebookNode:
 
 
 def _output_bytes(content: dict) -> int:
-    """About how many bytes an iopub message adds to the notebook."""
-    if "text" in content:
-        return len(content["text"])
-    total = 0
+    """About how many bytes an iopub message adds to the notebook, metadata included."""
+    total = len(content["text"]) if isinstance(content.get("text"), str) else 0
     for value in (content.get("data") or {}).values():
         total += len(value) if isinstance(value, str) else len(json.dumps(value))
-    return total + sum(len(line) for line in content.get("traceback") or [])
+    for key in ("metadata", "transient"):
+        if content.get(key):
+            total += len(json.dumps(content[key]))
+    return total + sum(len(line) for line in content.get("traceback") or [] if isinstance(line, str))
+
+
+def _cleaned(content: dict) -> None:
+    """Text a kernel sent, made writable (no lone surrogates, no control characters): a
+    student's print can never fail the notebook's writing, and so the submission."""
+    for key in ("text", "evalue", "ename"):
+        if isinstance(content.get(key), str):
+            content[key] = clean(content[key], limit=None)
+    if isinstance(content.get("traceback"), list):
+        content["traceback"] = [clean(line, limit=None) if isinstance(line, str) else "" for line
+                                in content["traceback"]]
+    data = content.get("data")
+    if isinstance(data, dict):
+        for mime, value in data.items():
+            if isinstance(value, str):
+                data[mime] = clean(value, limit=None) if mime != RESULT_MIME else value
 
 
 def account(grade_id: str, score: float, points: float, outcomes: list[TestOutcome],
@@ -76,8 +97,12 @@ class TrustedExecute(Execute):
     isolation = Unicode("none", help="The isolation level the kernel ran under.").tag(config=True)
     max_cell_output = Integer(2 * 2**20, help="Bytes of output one cell may keep.").tag(config=True)
     max_notebook_output = Integer(16 * 2**20, help="Bytes of output the notebook may keep.").tag(config=True)
-    training_timeout = Integer(3600, help="Seconds the assignment's training cell (its checks' "
-                                          "TRAINING_CELL) may take; other cells get `timeout`.").tag(config=True)
+    training_timeout = Integer(3600, help="Seconds the assignment's training cell (its "
+                                          "declared training_cell) may take; other cells get "
+                                          "`timeout`.").tag(config=True)
+    submission_timeout = Integer(600, help="Seconds a whole submission may take, its cells and "
+                                           "its checks, besides its training cell's own time; "
+                                           "what is left then is not run.").tag(config=True)
 
     def preprocess(self, nb, resources, km=None):
         info = resources.get("nbgrader", {})
@@ -98,11 +123,10 @@ class TrustedExecute(Execute):
                 self._declared = assignments.load(Path(self.course_root), self._assignment)
             except ValueError as exc:  # no folder (or a broken one): every test cell says so
                 self._kernel_error = f"the assignment cannot be graded: {exc}"
-        training = self._declared.training_cell if self._declared else None
-        self.timeout_func = lambda cell: (
-            self.training_timeout if training and cell.metadata.get("nbgrader", {}).get("grade_id")
-            == training else self.timeout)
-        started = time.monotonic()
+        self._training = self._declared.training_cell if self._declared else None
+        self._started, self._training_seconds = time.monotonic(), 0.0
+        self.timeout_func = self._cell_limit
+        started = self._started
         try:
             nb, resources = super().preprocess(nb, resources, km=km)
         except Exception as exc:  # noqa: BLE001 - the kernel could not start or broke down
@@ -113,12 +137,34 @@ class TrustedExecute(Execute):
         self._write_results(nb, time.monotonic() - started)
         return nb, resources
 
+    # --- time limits -----------------------------------------------------------------
+
+    def _is_training(self, cell) -> bool:
+        return bool(self._training) and cell.metadata.get("nbgrader", {}).get("grade_id") == self._training
+
+    def _time_left(self) -> float:
+        """Of the submission's limit: its time so far, the training cell's own not counted."""
+        spent = time.monotonic() - self._started - self._training_seconds
+        return self.submission_timeout - spent
+
+    def _cell_limit(self, cell) -> int:
+        if self._is_training(cell):
+            return self.training_timeout
+        return max(1, min(self.timeout, int(self._time_left() + 0.999)))
+
+    def _out_of_time(self, index: int) -> str | None:
+        if self._time_left() > 0:
+            return None
+        return (f"the submission ran past its time limit of {self.submission_timeout} s in all "
+                f"(cells and checks, its training cell aside), at cell {index + 1}")
+
     # --- cells -----------------------------------------------------------------------
 
     def preprocess_cell(self, cell, resources, index):
         self._current_index = index
         if cell.cell_type != "code":
             return cell, self.resources
+        self._dead = self._dead or self._out_of_time(index)
         if utils.is_grade(cell) and not utils.is_solution(cell):
             self._grade_test_cell(cell, index)
             self.nb.cells[index] = cell  # nbclient stores bridge calls at this index
@@ -128,21 +174,37 @@ class TrustedExecute(Execute):
             self._record(cell, index, "not run", 0.0)
             return cell, self.resources
         start = time.monotonic()
+        limit = self._cell_limit(cell)
         try:
             cell = self.execute_cell(cell, index, store_history=True)
         except DeadKernelError:
             self._dead = f"the kernel died while running cell {index + 1}: {self._death_cause()}"
             cell.outputs.append(_stream(f"[{self._dead}]\n"))
-            self._record(cell, index, "kernel died", time.monotonic() - start)
+            self._record(cell, index, "kernel died", self._spent(cell, start), limit=limit)
             return cell, self.resources
         except CellTimeoutError:  # the reply came, its output never finished: the kernel is broken
             self._dead = (f"the kernel stopped answering while running cell {index + 1} "
-                          "(its output never finished)")
+                          f"(its output never finished: {UNFINISHED})")
             cell.outputs.append(_stream(f"[{self._dead}]\n"))
-            self._record(cell, index, "kernel unresponsive", time.monotonic() - start)
+            self._record(cell, index, "kernel unresponsive", self._spent(cell, start), limit=limit)
             return cell, self.resources
-        self._record(cell, index, self._status(cell), time.monotonic() - start)
+        status = self._status(cell)
+        seconds = self._spent(cell, start)
+        if status == "timeout" and limit < self.timeout and not self._is_training(cell):
+            # cut short by the submission's limit, not its own: nothing more runs
+            self._dead = self._out_of_time(index) or (
+                f"the submission ran past its time limit of {self.submission_timeout} s in all, "
+                f"at cell {index + 1}")
+            cell.outputs.append(_stream(f"[{self._dead}]\n"))
+        self._record(cell, index, status, seconds, limit=limit)
         return cell, self.resources
+
+    def _spent(self, cell, start: float) -> float:
+        """The cell's wall time; the training cell's is kept apart from the submission's limit."""
+        seconds = time.monotonic() - start
+        if self._is_training(cell):
+            self._training_seconds += seconds
+        return seconds
 
     def _death_cause(self) -> str:
         from autograder.sandbox import describe_exit, exit_status
@@ -163,9 +225,18 @@ class TrustedExecute(Execute):
     # --- output caps -----------------------------------------------------------------
 
     def output(self, outs, msg, display_id, cell_index):
-        if self._bridge_call:  # the bridge's replies are capped by the bridge
+        content = msg.get("content") or {}
+        if self._bridge_call:
+            # A call into the student's code: only its reply and its errors are read (the
+            # bridge caps the reply); whatever else it prints is dropped, not kept.
+            wanted = (msg.get("msg_type") == "error"
+                      or RESULT_MIME in (content.get("data") or {}))
+            if not wanted:
+                return None
+            _cleaned(content)
             return super().output(outs, msg, display_id, cell_index)
-        size = _output_bytes(msg.get("content") or {})
+        _cleaned(content)
+        size = _output_bytes(content)
         self._cell_bytes[cell_index] = self._cell_bytes.get(cell_index, 0) + size
         self._notebook_bytes += size
         over = (self._cell_bytes[cell_index] > self.max_cell_output
@@ -180,14 +251,29 @@ class TrustedExecute(Execute):
             outs.append(_stream(f"[output truncated: over {limit}; the rest was dropped]\n"))
         return None
 
-    def _record(self, cell, index: int, status: str, seconds: float, **extra) -> None:
+    def _update_display_id(self, display_id, msg):
+        # An update rewrites earlier outputs in place: it counts against the caps like a new
+        # output, and past them it is dropped.
+        content = msg.get("content") or {}
+        if self._bridge_call:
+            return None
+        _cleaned(content)
+        size = _output_bytes(content)
+        self._notebook_bytes += size
+        if self._notebook_bytes > self.max_notebook_output or size > self.max_cell_output:
+            self._truncated.add(self._current_index)
+            return None
+        return super()._update_display_id(display_id, msg)
+
+    def _record(self, cell, index: int, status: str, seconds: float, limit: int | None = None,
+                **extra) -> None:
         nbg = cell.metadata.get("nbgrader", {})
         entry = {"index": index, "grade_id": nbg.get("grade_id"), "status": status,
                  "seconds": round(seconds, 4)}
         if index in self._truncated:
             entry["output_truncated"] = True
-        if cell.metadata.get("nbgrader", {}).get("grade_id") and self.timeout_func is not None:
-            entry["limit"] = self.timeout_func(cell)
+        if limit is not None and nbg.get("grade_id"):
+            entry["limit"] = limit
         entry.update(extra)
         self._cells.append(entry)
 
@@ -206,7 +292,7 @@ class TrustedExecute(Execute):
             raise StudentError(self._dead) from None
         except CellTimeoutError:
             self._dead = (f"the kernel stopped answering while the grader called your code "
-                          f"(cell {self._current_index + 1})")
+                          f"(cell {self._current_index + 1}; {UNFINISHED})")
             raise StudentError(self._dead) from None
         finally:
             self.timeout = saved

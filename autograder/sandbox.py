@@ -27,8 +27,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import zmq
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Integer, List, Unicode
+from traitlets import DottedObjectName, Integer, List, Unicode, default
 
 from autograder import cgroups
 
@@ -163,12 +165,45 @@ def describe_exit(returncode: int | None) -> str:
     return f"the kernel exited with status {returncode}"
 
 
+# The largest message the grader takes from a kernel: a bridge reply (64 MiB of JSON) and
+# its envelope fit; a bigger one never reaches the grader's memory (ZeroMQ drops it and
+# the connection), so a kernel cannot make the grader hold a gigabyte in one message.
+MAX_MESSAGE_BYTES = 96 * 2**20
+
+
+class BoundedKernelClient(AsyncKernelClient):
+    """The grader's side of a kernel's channels, refusing messages over MAX_MESSAGE_BYTES."""
+
+    def _create_connected_socket(self, channel, identity=None):
+        # jupyter_client's own, with the limit set before connecting (ZeroMQ applies it to
+        # connections made after it is set)
+        from jupyter_client.connect import channel_socket_types
+
+        sock = self.context.socket(channel_socket_types[channel])
+        sock.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        sock.linger = 1000
+        if identity:
+            sock.identity = identity
+        if self.curve_publickey is not None:
+            sock.curve_secretkey = self.curve_secretkey
+            sock.curve_publickey = self.curve_publickey
+            sock.curve_serverkey = self.curve_publickey
+        sock.connect(self._make_url(channel))
+        return sock
+
+
 class QuietKernelManager(AsyncKernelManager):
     """A kernel whose own stdout/stderr (ipykernel's banners, a student's os.write(1, ...))
-    goes nowhere: the grader's output is its own, `dlgrade grade --json` included."""
+    goes nowhere: the grader's output is its own, `dlgrade grade --json` included. Its
+    client takes no message larger than MAX_MESSAGE_BYTES."""
 
     datasets = List(Unicode(), help="Dataset directories the kernel may read (course_data.py "
                     "finds them through $DLGRADE_STUDENT_DATA).").tag(config=True)
+    client_class = DottedObjectName("autograder.sandbox.BoundedKernelClient")
+
+    @default("client_factory")
+    def _bounded_client(self):
+        return BoundedKernelClient
 
     async def _async_pre_start_kernel(self, **kw):
         kw.setdefault("stdout", subprocess.DEVNULL)

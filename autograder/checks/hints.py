@@ -59,11 +59,14 @@ def explaining() -> bool:
 
 
 def with_hint(failure: AssertionError, hint: str | None) -> AssertionError:
-    """The failure's message with 'Likely mistake: ...' after its first line."""
+    """The failure's message with 'Likely mistake: ...' after its first line, and the hint
+    kept on the exception: the report takes the hint from there, never from the text, which
+    may hold the student's own words."""
     if hint is None:
         return failure
     first, _, rest = str(failure).partition("\n")
     failure.args = (f"{first}\nLikely mistake: {hint}" + (f"\n{rest}" if rest else ""),)
+    failure.dlgrade_hint = hint
     return failure  # the same exception: a Mismatch keeps its detail for the report
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.assignments import Assignment, import_path
+from autograder.text import clean
 
 CHECKS_DIR = Path(__file__).resolve().parent
 # An empty ini file: whatever pytest configuration the course directory holds does not
@@ -66,13 +67,14 @@ def _failure(excinfo) -> dict:
     notes = [note.replace("student=student, ", "").replace("    student=student,\n", "")
              for note in getattr(exc, "__notes__", [])]
     example = "\n".join(n for n in notes if n.startswith("Failing test case") or n.startswith("Falsifying"))
-    hints = [line[len("Likely mistake:"):].strip() for line in text.splitlines()
-             if line.startswith("Likely mistake:")]
+    # The hint is what a check named (hints.with_hint), never a line of the message: that
+    # text may carry the student's own words, "Likely mistake: ..." included.
+    hint = getattr(exc, "dlgrade_hint", None)
     detail = getattr(exc, "detail", None)
     return {
-        "message": "\n".join(line for line in [text, *notes] if line).strip(),
-        "hint": hints[0] if hints else None,
-        "counterexample": example or None,
+        "message": clean("\n".join(line for line in [text, *notes] if line).strip()),
+        "hint": clean(hint) if isinstance(hint, str) else None,
+        "counterexample": clean(example) if example else None,
         "detail": detail if isinstance(detail, dict) else None,
     }
 

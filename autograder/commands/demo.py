@@ -54,10 +54,9 @@ def lost_points(root: Path, assignment: str, student: str) -> list[str]:
             continue
         failing = [t for t in cell.get("tests", []) if not t.get("passed")]
         message = (failing[0].get("message") if failing else cell.get("reason")) or ""
-        text = [line.strip() for line in message.splitlines() if line.strip()]
         first = headline(message)  # a heading comes with its first item: what differs
         lines.append(f"{cell['grade_id']}: {cell['score']:g}/{cell['points']:g}  {first[:150]}")
-        lines += ["    " + line[:150] for line in text if line.startswith("Likely mistake")]
+        lines += [f"    Likely mistake: {t['hint']}"[:154] for t in failing[:1] if t.get("hint")]
     return lines
 
 

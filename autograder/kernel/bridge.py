@@ -18,7 +18,8 @@ import numbers
 
 import numpy as np
 
-MAX_TRANSFER_BYTES = 64 * 1024 * 1024
+MAX_TRANSFER_BYTES = 64 * 1024 * 1024  # a model: its config and weights
+MAX_VALUE_BYTES = 8 * 1024 * 1024      # what a function returns, a variable's value
 RESULT_MIME = "application/x-dlgrade-result+json"
 
 
@@ -84,15 +85,20 @@ def describe_exception(exc):
 
 # --------------------------------------------------------------------------- the calls
 
-def reply(payload):
+def reply(payload, limit=MAX_VALUE_BYTES):
     from IPython.display import publish_display_data
 
-    publish_display_data({RESULT_MIME: json.dumps(payload)})
+    text = json.dumps(payload)
+    if len(text) > limit:  # said in a few bytes instead
+        text = json.dumps({"status": "unencodable", "message": (
+            f"the result is {len(text) / 2**20:.1f} MiB, over the {limit // 2**20} MiB the "
+            "grader reads")})
+    publish_display_data({RESULT_MIME: text})
 
 
-def _encoded(value):
+def _encoded(value, limit=MAX_VALUE_BYTES):
     try:
-        return reply({"status": "ok", "value": encode(value)})
+        return reply({"status": "ok", "value": encode(value)}, limit)
     except CodecError as exc:
         return reply({"status": "unencodable", "message": str(exc)})
 
@@ -137,7 +143,7 @@ def model(namespace, name, build=False):
         payload = model_payload(target)
     except Exception as exc:  # noqa: BLE001 - a model that cannot describe itself
         return reply({"status": "error", "message": describe_exception(exc)})
-    return _encoded(payload)
+    return _encoded(payload, MAX_TRANSFER_BYTES)
 
 
 def model_payload(target):

@@ -1,0 +1,21 @@
+"""Text from a student's kernel, made safe to keep: it is data, shown as it was, bounded."""
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab and newline, DEL, and C1 controls: they garble a terminal or a report.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MESSAGE_LIMIT = 8000  # characters of one message a results.json, a report or a cell keeps
+
+
+def clean(text: str, limit: int | None = MESSAGE_LIMIT) -> str:
+    """`text` with lone surrogates (which no UTF-8 file can hold) replaced by U+FFFD, control
+    characters by "?", and everything past `limit` characters cut, saying how much."""
+    if not isinstance(text, str):
+        text = str(text)
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = CONTROL.sub("?", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if limit is not None and len(text) > limit:
+        text = f"{text[:limit]}... [{len(text) - limit:,} more characters cut]"
+    return text
