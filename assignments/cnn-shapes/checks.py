@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from autograder import mistakes as shared
 from autograder.checks import grade, property_settings
 from autograder.checks.compare import assert_value_equals
-from autograder.checks.hints import diagnose, same_value
+from autograder.checks.hints import diagnose, same_value, with_hint
 from reference.architectures import ARCHITECTURES
 from reference.shapes import conv_params as ref_conv_params
 from reference.shapes import dense_params as ref_dense_params
@@ -78,7 +78,7 @@ def _diagnose_value(actual, mistakes) -> str | None:
 
 
 def _fail(message: str, hint: str | None = None) -> AssertionError:
-    return AssertionError(message + (f"\nLikely mistake: {hint}" if hint else ""))
+    return with_hint(AssertionError(message), hint)
 
 
 def check_shape(actual, expected: tuple, what: str, mistakes=()) -> None:

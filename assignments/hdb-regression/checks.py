@@ -700,7 +700,9 @@ def test_training_within_budget(student):
 def test_training_left_a_trained_model(student):
     mae, _ = _errors(student)
     baseline = _held_out()[4]
-    assert mae < 0.5 * baseline, (
-        f"`model` looks untrained: its MAE {mae:.2f} is not half that of predicting the average "
-        f"price for every sale ({baseline:.2f})\nLikely mistake: the training cell did not fit "
-        "the model on x_train, y_train (or fitted it on a few sales only)")
+    if mae >= 0.5 * baseline:
+        raise with_hint(AssertionError(
+            f"`model` looks untrained: its MAE {mae:.2f} is not half that of predicting the "
+            f"average price for every sale ({baseline:.2f})"),
+            "the training cell did not fit the model on x_train, y_train (or fitted it on a few "
+            "sales only)")

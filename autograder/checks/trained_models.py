@@ -179,10 +179,11 @@ def assert_trained(student, dataset_name: str, units: int | None = None) -> None
     accuracy = measured_accuracy(student, dataset_name)
     chance = chance_level(held_out(dataset_name)[1], units)
     where = "below" if accuracy < chance else "barely above" if accuracy > chance else "at"
-    assert accuracy >= trained_level(chance), (
-        f"`model` looks untrained: its accuracy {accuracy:.4f} is {where} chance "
-        f"({chance:.0%})\nLikely mistake: the training cell did not fit the model on "
-        "x_train (or fitted it on a few images only)")
+    if accuracy < trained_level(chance):
+        raise with_hint(AssertionError(
+            f"`model` looks untrained: its accuracy {accuracy:.4f} is {where} chance "
+            f"({chance:.0%})"), "the training cell did not fit the model on x_train (or fitted "
+                                "it on a few images only)")
 
 
 # --------------------------------------------------------------------------- the checks
