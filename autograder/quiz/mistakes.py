@@ -11,6 +11,9 @@ mutants model too: they are defined once in autograder.mistakes and registered h
 with its words as their feedback; the same mistakes made on a whole model (the
 architecture family) reuse those words.
 
+Conceptual mistakes (about augmentation layers) have no arithmetic: `conceptual`
+registers their name and words, and the question passes the wrong claim each leads to.
+
 The answer keys never come from here: they come from `reference/`.
 """
 from __future__ import annotations
@@ -25,6 +28,7 @@ from reference import activations as act
 from reference import conv as ref_conv
 from reference import losses as ref_losses
 from reference import pooling as ref_pool
+from reference import receptive_field as ref_rf
 from reference import shapes as ref_shapes
 
 MISTAKES: dict[str, Callable] = {}
@@ -578,3 +582,300 @@ def counted_all_epochs(steps, epochs):
     if epochs == 1:
         return None
     return steps * epochs
+
+
+# --- the course's CNNs, layer by layer (lenet-alexnet-layer) -----------------------------
+
+bias_per_input_channel = from_shared(shared.bias_per_input_channel)
+
+
+@mistake("Used the image's channels: a later Conv2D's input channels are the channels of the "
+         "layer before it (the previous Conv2D's filters).")
+def used_the_image_channels(kernel_size, image_channels, in_channels, filters):
+    if in_channels == image_channels:
+        return None
+    return ref_shapes.conv_params(kernel_size, image_channels, filters)
+
+
+@mistake("Pooled as if 'valid': a pooling layer with padding='same' outputs ceil(n / s), "
+         "not floor((n - k) / s) + 1.")
+def used_valid_for_same_pooling(input_shape, layers, index, quantity):
+    # Pooling's padding is easy to overlook: it defaults to 'valid', AlexNet's is 'same'.
+    def change(layer):
+        if "Pooling" in layer["type"] and layer.get("padding", "valid") == "same":
+            return dict(layer, padding="valid")
+        return layer
+    return _transform(input_shape, layers, index, quantity, change)
+
+
+@mistake(shared.ignored_the_stride.feedback)
+def ignored_the_conv_strides(input_shape, layers, index, quantity):
+    def change(layer):
+        if layer["type"] == "Conv2D" and layer.get("strides", 1) != 1:
+            return dict(layer, strides=1)
+        return layer
+    return _transform(input_shape, layers, index, quantity, change)
+
+
+@mistake("Kept the input's channels: a Conv2D outputs one channel per filter.")
+def kept_the_input_channels(output_shape, in_channels):
+    h, w, c = output_shape
+    if c == in_channels:
+        return None
+    return shape_text((h, w, in_channels))
+
+
+@mistake("Pooled the channels too: pooling works on each channel separately, so the channels stay.")
+def pooled_the_channels_too(output_shape, stride):
+    h, w, c = output_shape
+    if stride == 1 or c % stride:
+        return None
+    return shape_text((h, w, c // stride))
+
+
+@mistake("Flattened without the channels: Flatten of H x W x C gives H*W*C values.")
+def flattened_shape_without_the_channels(input_shape):
+    h, w, c = input_shape
+    if c == 1 or h * w == 1:
+        return None
+    return shape_text((h * w,))
+
+
+@mistake("Kept the channels as an axis: Flatten gives one vector of H*W*C values per example.")
+def kept_the_channel_axis(input_shape):
+    h, w, c = input_shape
+    return shape_text((h * w, c))
+
+
+# BatchNormalization over C channels at P = H*W positions. Each mistake is a wrong
+# (trainable, non-trainable) count, shown as the question asks: total or split.
+
+def batch_norm_answer(trainable: int, non_trainable: int, quantity: str):
+    """The total ("params") or the split ("split") of a BatchNormalization count, as displayed."""
+    if quantity == "params":
+        return trainable + non_trainable
+    return f"{trainable:,} trainable, {non_trainable:,} non-trainable"
+
+
+@mistake("Counted only gamma and beta (2*C): BatchNormalization also keeps a moving mean and "
+         "variance per channel, as non-trainable parameters (4*C in all).")
+def counted_only_gamma_and_beta(channels, positions, quantity):
+    return batch_norm_answer(2 * channels, 0, quantity)
+
+
+@mistake("Counted no parameters: BatchNormalization learns gamma and beta per channel and keeps a "
+         "moving mean and variance (4*C in all).")
+def counted_no_batch_norm_params(channels, positions, quantity):
+    return batch_norm_answer(0, 0, quantity)
+
+
+@mistake("Counted one parameter per channel: BatchNormalization keeps four per channel (gamma and "
+         "beta trainable, moving mean and variance not).")
+def counted_one_per_channel(channels, positions, quantity):
+    return batch_norm_answer(channels, 0, quantity)
+
+
+@mistake("Counted the moving mean and variance as trainable: they follow the batch statistics; "
+         "gradient descent does not train them.")
+def counted_the_statistics_as_trainable(channels, positions, quantity):
+    return batch_norm_answer(4 * channels, 0, quantity)
+
+
+@mistake("Counted gamma and beta as non-trainable: they are learned by gradient descent; only the "
+         "moving mean and variance are non-trainable.")
+def counted_gamma_and_beta_as_non_trainable(channels, positions, quantity):
+    return batch_norm_answer(0, 4 * channels, quantity)
+
+
+@mistake("Counted parameters per position: with axis=-1 BatchNormalization has its parameters per "
+         "channel, shared over height and width.")
+def counted_per_position(channels, positions, quantity):
+    if positions == 1:
+        return None
+    return batch_norm_answer(2 * channels * positions, 2 * channels * positions, quantity)
+
+
+# --- receptive field: wrong(layers), layer dicts as reference.receptive_field takes -------
+
+def _windows(layers):
+    return [ref_rf.window(layer) for layer in layers]
+
+
+@mistake("Added the kernel sizes: each layer adds k - 1 pixels times the jump j (the input "
+         "pixels between neighbouring units), r = 1 + sum of (k - 1) * j.")
+def summed_the_kernel_sizes(layers):
+    return sum(ref_rf.window(layer)[0] for layer in layers if layer["type"] in ref_rf.WINDOW_LAYERS)
+
+
+@mistake("Ignored the strides: after a stride-s layer neighbouring units are s times further "
+         "apart, so every later window covers s times more input pixels.")
+def ignored_strides_in_the_field(layers):
+    if all(s == 1 for k, s in _windows(layers)):
+        return None
+    return ref_rf.receptive_field([dict(layer, strides=1) if layer["type"] in ref_rf.WINDOW_LAYERS
+                                   else layer for layer in layers])
+
+
+@mistake("Left out the pooling: a pooling window widens the field like a kernel, and its "
+         "stride multiplies the jump for the layers after it.")
+def ignored_pooling_in_the_field(layers):
+    kept = [layer for layer in layers if "Pooling" not in layer["type"]]
+    if len(kept) == len(layers):
+        return None
+    return ref_rf.receptive_field(kept)
+
+
+@mistake("Counted only the last layer: each unit of its k x k window already sees a patch of "
+         "the input, so the field grows layer by layer.")
+def counted_only_the_last_window(layers):
+    return _windows(layers)[-1][0]
+
+
+@mistake("Used the jump after the layer: a layer's window spans (k - 1) * j_in, the spacing of "
+         "its inputs; its own stride only spreads the layers after it.")
+def used_the_jump_after_the_layer(layers):
+    r, j = 1, 1
+    for k, s in _windows(layers):
+        j *= s
+        r += (k - 1) * j
+    return r
+
+
+@mistake("Forgot the starting pixel: the field starts at one input pixel, r = 1 + sum of (k - 1) * j.")
+def forgot_the_first_pixel(layers):
+    return ref_rf.receptive_field(layers) - 1
+
+
+# --- augmentation layers ------------------------------------------------------------------
+
+def conceptual(name: str, label: str) -> Callable:
+    """A mistake without arithmetic: the question passes the wrong claim it leads to."""
+    def claim(text):
+        return text
+    claim.__name__ = claim.__qualname__ = name
+    return mistake(label)(claim)
+
+
+augmented_at_inference = conceptual(
+    "augmented_at_inference",
+    "Thought augmentation runs at inference: the random layers act only in training (model.fit, "
+    "or a call with training=True); predict and evaluate pass the images through unchanged.")
+augmented_in_evaluate = conceptual(
+    "augmented_in_evaluate",
+    "Thought evaluate augments: model.evaluate runs the model in inference mode, like predict, "
+    "so the random layers do nothing there.")
+augmented_the_dataset_once = conceptual(
+    "augmented_the_dataset_once",
+    "Thought augmentation makes a fixed, larger dataset: the layer draws a new random "
+    "transformation every time a batch passes through it in training.")
+confused_with_test_time_augmentation = conceptual(
+    "confused_with_test_time_augmentation",
+    "Confused it with test-time augmentation: Keras's random layers do nothing at inference; "
+    "they vary the training images.")
+drew_the_transformation_once = conceptual(
+    "drew_the_transformation_once",
+    "Thought the layer draws its transformation once: in training it draws a new one at every "
+    "call (every batch).")
+swapped_training_and_inference = conceptual(
+    "swapped_training_and_inference",
+    "Swapped training and inference: the random layers transform the images when training=True "
+    "and pass them through at inference.")
+learned_the_transformation = conceptual(
+    "learned_the_transformation",
+    "Thought the transformation is learned: you set its range (the factor); the layer draws "
+    "at random within it and has no weights.")
+counted_the_factor_as_a_parameter = conceptual(
+    "counted_the_factor_as_a_parameter",
+    "Counted the factor as a parameter: constructor arguments are settings, not weights; "
+    "count_params() does not change.")
+confused_with_normalization = conceptual(
+    "confused_with_normalization",
+    "Confused it with a normalisation layer: Normalization and BatchNormalization keep "
+    "per-channel statistics; the random augmentation layers keep nothing.")
+augmented_the_test_data = conceptual(
+    "augmented_the_test_data",
+    "Augmented the test data: the test set measures how the model does on real, unaltered "
+    "images; augmentation only varies the training images.")
+augmented_only_the_test_data = conceptual(
+    "augmented_only_the_test_data",
+    "Augmented the test images instead of the training images: augmentation varies the training "
+    "images so that the model learns to ignore those changes; the test images stay as they are.")
+augmented_the_validation_data = conceptual(
+    "augmented_the_validation_data",
+    "Augmented the validation data: validation, like the test, should measure the model on "
+    "unaltered images, or the validation loss no longer tracks real performance.")
+picked_random_flip = conceptual(
+    "picked_random_flip",
+    "RandomFlip mirrors the image: it teaches invariance to mirror images (left-right, or "
+    "up-down), not to this change.")
+picked_random_rotation = conceptual(
+    "picked_random_rotation",
+    "RandomRotation rotates by a random angle: it teaches invariance to tilt, not to this change.")
+picked_random_zoom = conceptual(
+    "picked_random_zoom",
+    "RandomZoom zooms in or out: it teaches invariance to the object's size (its distance), "
+    "not to this change.")
+picked_random_translation = conceptual(
+    "picked_random_translation",
+    "RandomTranslation shifts the image: it teaches invariance to the object's position, not "
+    "to this change.")
+picked_random_brightness = conceptual(
+    "picked_random_brightness",
+    "RandomBrightness adds a random offset to every pixel: it teaches invariance to lighter or "
+    "darker images, not to this change.")
+picked_random_contrast = conceptual(
+    "picked_random_contrast",
+    "RandomContrast stretches or squeezes the pixel values around their mean: it teaches "
+    "invariance to contrast, not to this change.")
+
+
+@mistake("Thought zooming changes the size: RandomZoom resamples the zoomed image back to the "
+         "same height and width.")
+def enlarged_by_the_zoom(input_shape, factor):
+    h, w, c = input_shape
+    return shape_text((round(h * (1 + factor)), round(w * (1 + factor)), c))
+
+
+@mistake("Thought the rotated image is enlarged to fit: RandomRotation keeps the height and "
+         "width and fills the uncovered corners.")
+def enlarged_to_fit_the_rotation(input_shape, factor):
+    h, w, c = input_shape
+    angle = 2 * math.pi * factor  # the factor is a fraction of a full turn
+    cos, sin = abs(math.cos(angle)), abs(math.sin(angle))
+    return shape_text((math.ceil(h * cos + w * sin), math.ceil(w * cos + h * sin), c))
+
+
+@mistake("Thought translation pads the image: the shifted image keeps its height and width; the "
+         "uncovered border is filled.")
+def padded_by_the_translation(input_shape, height_factor, width_factor):
+    h, w, c = input_shape
+    return shape_text((h + 2 * round(height_factor * h), w + 2 * round(width_factor * w), c))
+
+
+@mistake("Thought augmentation adds a transformed copy of each image: each image is replaced by "
+         "one transformed version, so the shape (and the batch size) stay.")
+def added_an_augmented_copy(output_shape):
+    return shape_text((2, *output_shape))
+
+
+@mistake("Kept the input size: Resizing and RandomCrop output the height and width they are given.")
+def kept_the_input_size(input_shape):
+    return shape_text(input_shape)
+
+
+@mistake("Swapped height and width: Resizing(height, width) and RandomCrop(height, width) take the "
+         "height first.")
+def swapped_height_and_width(output_shape):
+    h, w, c = output_shape
+    if h == w:
+        return None
+    return shape_text((w, h, c))
+
+
+@mistake("Subtracted the crop: RandomCrop(height, width) gives the size of the window it keeps, "
+         "not how much it cuts off.")
+def cut_off_the_crop_size(input_shape, output_shape):
+    (h, w, c), (ch, cw, _) = input_shape, output_shape
+    if ch >= h or cw >= w:
+        return None
+    return shape_text((h - ch, w - cw, c))

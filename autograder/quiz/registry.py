@@ -28,7 +28,8 @@ FAMILIES: dict[str, Family] = {}
 # day 2 (RNN / LSTM / GAN) reuses training arithmetic, losses and activations.
 DAY_PRESETS: dict[int, tuple[str, ...]] = {
     1: ("conv-output-size", "conv2d-params", "dense-params", "architecture-layer",
-        "conv-feature-map", "pooling", "activation", "loss", "transfer-learning"),
+        "conv-feature-map", "pooling", "activation", "loss", "transfer-learning",
+        "lenet-alexnet-layer", "receptive-field"),
     2: ("steps-per-epoch", "loss", "activation"),
 }
 

@@ -28,6 +28,19 @@ Against Keras / TensorFlow (what each family is checked with):
 - steps-per-epoch: all 1,000 against tf.data.Dataset.range(n).batch(b).cardinality().
 - transfer-learning: conceptual; the key is the course's strategy for the case
   and all options are distinct course texts.
+- lenet-alexnet-layer: the three course stacks built as Keras models (keras.Input,
+  the same layer dicts): every item's key against its layer's output shape,
+  count_params, or trainable / non-trainable weight counts; all keys also
+  recomputed from reference.shapes.summarize.
+- receptive-field: all 1,000 keys recomputed by reference.receptive_field; the
+  first 250 distinct stacks built as Keras models of the same layers (one filter,
+  all-ones kernels, no bias or activation) and the field measured by pushing
+  one-column impulses through them.
+- augmentation: the claims each key states, rendered again from what Keras does
+  with the item's layer: which calls change the images (training=True, evaluate,
+  predict), whether repeated calls repeat, count_params, the training output
+  shape; the course's conventions (training data only, the layer for each change)
+  against their tables.
 
 test_cross_checks_catch_corrupted_keys proves the checks are not vacuous: each
 family's checker rejects items whose key was altered.
@@ -40,11 +53,14 @@ import numpy as np
 import pytest
 
 from autograder.quiz import families, generate_item
+from autograder.quiz import mistakes as QM
+from autograder.quiz.generators import augmentation as aug
 from autograder.quiz.generators.transfer import ALL_AT_ONCE, STEP_OPTIONS, STRATEGIES
 from autograder.quiz.model import is_number, rounded, separated, validate_item
 from reference import conv as ref_conv
 from reference import metrics as ref_metrics
 from reference import pooling as ref_pool
+from reference import receptive_field as ref_rf
 from reference import shapes as ref_shapes
 from reference.architectures import ARCHITECTURES
 
@@ -312,6 +328,137 @@ def check_transfer(items):
     return bad
 
 
+def check_lenet_alexnet(items):
+    bad, models = [], {}
+    for item in items:
+        p = item.params
+        summary = ref_shapes.summarize(p["input_shape"], p["layers"])
+        row = summary.layers[p["layer"] - 1]
+        ref = (_answer_of(row, "shape") if p["quantity"] == "shape" else
+               QM.batch_norm_answer(row.trainable_params, row.non_trainable_params, p["quantity"]))
+        if ref != item.answer:
+            bad.append(f"{item.name}: key not reproducible from params")
+        key = json.dumps([p["input_shape"], p["layers"]], sort_keys=True)
+        if key not in models:
+            model = keras_model(p["input_shape"], p["layers"])
+            models[key] = [(tuple(layer.output.shape[1:]),
+                            sum(int(np.prod(w.shape)) for w in layer.trainable_weights),
+                            sum(int(np.prod(w.shape)) for w in layer.non_trainable_weights))
+                           for layer in model.layers]
+        shape, trainable, frozen = models[key][p["layer"] - 1]
+        keras_answer = (QM.shape_text(shape) if p["quantity"] == "shape"
+                        else QM.batch_norm_answer(trainable, frozen, p["quantity"]))
+        if keras_answer != item.answer:
+            bad.append(f"{item.name}: Keras gives {keras_answer}, key {item.answer}")
+    return bad
+
+
+def _min_height(layers, width):
+    """The smallest input height the stack accepts (the field is measured along the width)."""
+    for h in range(1, 1024):
+        try:
+            ref_shapes.summarize([h, width, 1], layers)
+            return h
+        except ValueError:
+            continue
+    raise AssertionError(f"no height fits {layers}")
+
+
+def keras_receptive_field(layers, reach):
+    """The width of the input columns that reach one central unit of the last layer.
+
+    The same layers with one filter, all-ones kernels and no bias or activation; a batch of
+    images each with one column of ones. With non-negative values an output is non-zero
+    exactly when its window holds a non-zero input, pooling included. `reach` only sizes
+    the image (wide enough for a field of that width away from the borders); a field
+    touching a border is reported as None.
+    """
+    width = 2 * reach + 64
+    height = _min_height(layers, width)
+    built = [keras.Input((height, width, 1))]
+    for spec in layers:
+        kwargs = {k: v for k, v in spec.items() if k not in ("type", "filters", "activation")}
+        if spec["type"] == "Conv2D":
+            kwargs.update(filters=1, use_bias=False, kernel_initializer="ones")
+        built.append(getattr(keras.layers, spec["type"])(**kwargs))
+    model = keras.Sequential(built)
+    images = np.zeros((width, height, width, 1), dtype=np.float32)
+    images[np.arange(width), :, np.arange(width), 0] = 1.0
+    out = np.asarray(model(images))
+    centre = out.shape[2] // 2
+    hit = np.flatnonzero(out[:, 0, centre, 0] != 0)
+    if not hit.size or hit[0] == 0 or hit[-1] == width - 1:
+        return None
+    if not np.array_equal(hit, np.arange(hit[0], hit[-1] + 1)):
+        return -1  # not one contiguous patch
+    return int(hit.size)
+
+
+def check_receptive_field(items, keras_limit=KERAS_DEDUP):
+    bad, measured = [], {}
+    for item in items:
+        layers = item.params["layers"]
+        if ref_rf.receptive_field(layers) != item.answer:
+            bad.append(f"{item.name}: key not reproducible from params")
+        key = json.dumps(layers, sort_keys=True)
+        if key not in measured and len(measured) < keras_limit:
+            steps = ref_rf.receptive_field_steps(layers)
+            measured[key] = keras_receptive_field(layers, reach=2 * steps[-1][0] + 16 * steps[-1][1])
+        if key in measured and measured[key] != item.answer:
+            bad.append(f"{item.name}: impulses through Keras give {measured[key]}, key {item.answer}")
+    return bad, len(measured)
+
+
+def keras_augmentation(layer, args, input_shape):
+    """What Keras does with one augmentation layer: the calls that change the images, whether
+    repeated calls repeat, its parameters."""
+    model = keras.Sequential([keras.Input(tuple(input_shape)), getattr(keras.layers, layer)(**args)])
+    # 32 images: a random flip leaves all of them unflipped with probability 2**-32 only.
+    x = np.random.default_rng(0).uniform(0, 255, (32, *input_shape)).astype("float32")
+    predicted = [model.predict(x, verbose=0) for _ in range(2)]
+    trained = [np.asarray(model(x, training=True)) for _ in range(2)]
+    model.compile(loss="mse")
+    changes = {"fit": not np.array_equal(trained[0], x),  # fit calls the model with training=True
+               "evaluate": model.evaluate(x, x, verbose=0) > 0,
+               "predict": not np.array_equal(predicted[0], x)}
+    return {"active_in": {call for call, changed in changes.items() if changed},
+            "repeats": (np.array_equal(*predicted), np.array_equal(*trained)),
+            "params": model.count_params()}
+
+
+def check_augmentation(items):
+    bad, seen, shapes = [], {}, {}
+    for item in items:
+        p = item.params
+        question = p["question"]
+        if question in ("phase", "repeat", "params"):
+            key = json.dumps([p["layer"], p["args"]], sort_keys=True)
+            if key not in seen:  # the layer's behaviour does not depend on the image size
+                seen[key] = keras_augmentation(p["layer"], p["args"], [24, 28, 3])
+            facts = seen[key]
+            expected = {"phase": lambda: aug.PHASE_CLAIMS.get(frozenset(facts["active_in"])),
+                        "repeat": lambda: aug.REPEAT_CLAIMS.get(facts["repeats"]),
+                        "params": lambda: aug.params_claim(facts["params"])}[question]()
+        elif question == "shape":
+            key = json.dumps([p["layer"], p["args"], p["input_shape"]], sort_keys=True)
+            if key not in shapes:
+                layer = getattr(keras.layers, p["layer"])(**p["args"])
+                x = np.zeros((1, *p["input_shape"]), dtype=np.float32)
+                shapes[key] = tuple(layer(x, training=True).shape[1:])
+            expected = QM.shape_text(shapes[key])
+        elif question == "data":
+            expected = aug.DATA_CLAIM
+        else:
+            wanted = aug.AUGMENTATIONS[p["wanted"]]
+            expected = (aug.code(p["layer"], p["args"]) if p["layer"] == wanted.layer
+                        and p["args"] in [dict(s) for s in wanted.settings] else None)
+        if expected != item.answer:
+            bad.append(f"{item.name}: Keras / the course give {expected!r}, key {item.answer!r}")
+        if item.key.text != item.answer:
+            bad.append(f"{item.name}: the key option does not show the key")
+    return bad
+
+
 CHECKS = {
     "conv-output-size": check_conv_output_size,
     "conv-feature-map": check_conv_feature_map,
@@ -323,6 +470,9 @@ CHECKS = {
     "loss": check_loss,
     "steps-per-epoch": check_steps,
     "transfer-learning": check_transfer,
+    "lenet-alexnet-layer": check_lenet_alexnet,
+    "receptive-field": lambda items: check_receptive_field(items)[0],
+    "augmentation": check_augmentation,
 }
 
 
@@ -373,3 +523,19 @@ def test_cross_checks_catch_corrupted_keys(all_items, family):
     corrupted = [_corrupt(i) for i in items]
     bad = CHECKS[family](corrupted)
     assert len({b.split(":")[0] for b in bad}) == len(items), bad[:3]
+
+
+def test_receptive_field_cross_check_measures_enough_distinct_stacks(all_items):
+    items = all_items["receptive-field"]
+    distinct = {json.dumps(i.params["layers"], sort_keys=True) for i in items}
+    assert len(distinct) >= KERAS_DEDUP
+    _, measured = check_receptive_field(items[:100], keras_limit=5)
+    assert measured == 5
+
+
+def test_new_cnn_cross_checks_cover_every_question(all_items):
+    asked = {(i.params["stack"], i.params["quantity"]) for i in all_items["lenet-alexnet-layer"]}
+    assert {s for s, _ in asked} == {"mnist_cnn", "lenet5_cifar10", "alexnet_cifar10"}
+    assert ("alexnet_cifar10", "split") in asked
+    questions = {i.params["question"] for i in all_items["augmentation"]}
+    assert questions == set(aug.QUESTIONS)

@@ -2,10 +2,13 @@
 from autograder.quiz.generators import (  # noqa: F401  (registration side effects)
     activations,
     architecture,
+    augmentation,
     conv,
+    course_cnns,
     losses,
     params,
     pooling,
+    receptive_field,
     training,
     transfer,
 )
