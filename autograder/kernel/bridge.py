@@ -85,22 +85,22 @@ def describe_exception(exc):
 
 # --------------------------------------------------------------------------- the calls
 
-def reply(payload, limit=MAX_VALUE_BYTES):
+def reply(payload):
     from IPython.display import publish_display_data
 
-    text = json.dumps(payload)
-    if len(text) > limit:  # said in a few bytes instead
-        text = json.dumps({"status": "unencodable", "message": (
-            f"the result is {len(text) / 2**20:.1f} MiB, over the {limit // 2**20} MiB the "
-            "grader reads")})
-    publish_display_data({RESULT_MIME: text})
+    publish_display_data({RESULT_MIME: json.dumps(payload)})
 
 
 def _encoded(value, limit=MAX_VALUE_BYTES):
     try:
-        return reply({"status": "ok", "value": encode(value)}, limit)
+        payload = {"status": "ok", "value": encode(value)}
     except CodecError as exc:
         return reply({"status": "unencodable", "message": str(exc)})
+    size = len(json.dumps(payload))
+    if size > limit:  # said in a few bytes instead
+        payload = {"status": "unencodable", "message": (
+            f"the result is {size / 2**20:.1f} MiB, over the {limit // 2**20} MiB the grader reads")}
+    return reply(payload)
 
 
 def call(namespace, name, arguments):
