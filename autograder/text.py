@@ -19,3 +19,14 @@ def clean(text: str, limit: int | None = MESSAGE_LIMIT) -> str:
     if limit is not None and len(text) > limit:
         text = f"{text[:limit]}... [{len(text) - limit:,} more characters cut]"
     return text
+
+
+def headline(message: str | None) -> str:
+    """The first line of a check's message, with its first item when that line is a heading
+    ("build_model() differs from the exercise: layer 2: expected ...")."""
+    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
+    if not lines:
+        return ""
+    if lines[0].endswith(":") and len(lines) > 1:
+        return f"{lines[0]} {lines[1].lstrip('- ')}"
+    return lines[0]

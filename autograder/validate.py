@@ -129,7 +129,7 @@ class Graded:
         return round(sum(points[c] * (1 - s) for c, s in self.scores.items() if c in points), 4)
 
     def first_message(self, cells: Iterable[str] | None = None) -> str:
-        from autograder.checks.runner import headline
+        from autograder.text import headline
 
         for cell in cells or self.scores:
             for message in self.messages.get(cell, []):

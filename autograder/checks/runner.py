@@ -151,17 +151,6 @@ def run_checks(assignment: Assignment, student, grade_id=None) -> list[TestOutco
     return plugin.outcomes
 
 
-def headline(message: str | None) -> str:
-    """The first line of a check's message, with its first item when that line is a heading
-    ("build_model() differs from the exercise: layer 2: expected ...")."""
-    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
-    if not lines:
-        return ""
-    if lines[0].endswith(":") and len(lines) > 1:
-        return f"{lines[0]} {lines[1].lstrip('- ')}"
-    return lines[0]
-
-
 def score_groups(outcomes: list[TestOutcome]) -> dict[str, float]:
     """grade_id -> weighted fraction of its checks passed (0.0 to 1.0)."""
     totals: dict[str, float] = {}

@@ -44,7 +44,7 @@ def lost_points(root: Path, assignment: str, student: str) -> list[str]:
     """One line per test cell that lost points: its score and the first failing check's message."""
     import json
 
-    from autograder.checks.runner import headline
+    from autograder.text import headline
 
     path = root / "autograded" / student / assignment / "results.json"
     results = json.loads(path.read_text())

@@ -6,6 +6,7 @@ two are recovered from the message text, and no missing key fails a report.
 from __future__ import annotations
 
 from autograder.feedback.tables import detail_view
+from autograder.text import headline
 
 HINT_PREFIX = "Likely mistake:"
 EXAMPLE_PREFIXES = ("Failing test case", "Falsifying example")
@@ -32,8 +33,11 @@ def split_message(message: str | None) -> dict:
     body = lines[:start]
     hints = [line[len(HINT_PREFIX):].strip() for line in body if line.startswith(HINT_PREFIX)]
     rest = [line for line in body[1:] if not line.startswith(HINT_PREFIX)]
+    first = headline("\n".join(body))
+    if first != first_line(message) and rest:  # a heading: its first item says what differs
+        rest = rest[1:]
     return {
-        "headline": first_line(message),
+        "headline": first,
         "hint": hints[0] if hints else None,
         "counterexample": example,
         "more": "\n".join(rest).strip() or None,

@@ -56,3 +56,22 @@ def test_student_text_cannot_become_markup_or_break_the_fence(load):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     # Inside a fence text is literal; the fence is longer than any backtick run in it.
     assert "  `````text\n  f(\n      s='````\n  <b>x</b>',\n  )\n  `````" in text
+
+
+def test_a_model_difference_is_in_the_first_line_a_student_reads(load):
+    from autograder.feedback import student_html
+
+    results = load("conv-pooling-ben")
+    check = results["cells"][3]["tests"][1]
+    check.update(passed=False, hint=None, counterexample=None, detail=None, message=(
+        "build_model() differs from the exercise:\n"
+        "- layer 2: expected Dense(128, relu), found Dense(10, softmax)\n"
+        "- parameters: expected 101,770, found 7,850"))
+    text = student_markdown(results)
+    line = next(line for line in text.splitlines() if "differs from the exercise" in line)
+    assert line.endswith("build_model() differs from the exercise: layer 2: expected Dense(128, relu), "
+                         "found Dense(10, softmax)")
+    assert "parameters: expected 101,770, found 7,850" in text
+    assert text.count("layer 2: expected Dense(128, relu)") == 1  # not repeated under it
+    html = student_html(results)
+    assert "differs from the exercise: layer 2: expected Dense(128, relu), found Dense(10, softmax)" in html
