@@ -73,7 +73,9 @@ class LocalStudent:
     def __repr__(self) -> str:  # Hypothesis prints fixtures in falsifying examples
         return self._label
 
-    def function(self, name: str) -> Callable[..., Any]:
+    def function(self, name: str, give_back: bool = False) -> Callable[..., Any]:
+        """The student's function; with `give_back`, each call returns (result, (args, kwargs)
+        as the call left them)."""
         target = self._namespace.get(name)
         if target is None:
             raise StudentError(f"function {name}() is not defined in your notebook")
@@ -86,7 +88,7 @@ class LocalStudent:
                 result = target(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - any student error is a failed test
                 raise StudentError(f"{name}() raised {describe_exception(exc)}") from None
-            return loads(dumps(result), MAX_VALUE_BYTES)
+            return loads(dumps((result, (args, kwargs)) if give_back else result), MAX_VALUE_BYTES)
 
         call.__name__ = name
         return call
@@ -208,7 +210,9 @@ class KernelStudent:
             raise StudentError(f"{name}: {message.get('message')}")
         raise StudentError(f"{name}: no usable reply from the kernel")
 
-    def function(self, name: str) -> Callable[..., Any]:
+    def function(self, name: str, give_back: bool = False) -> Callable[..., Any]:
+        """The student's function in the kernel; with `give_back`, each call returns (result,
+        (args, kwargs) as the call left them)."""
         if not name.isidentifier():
             raise ValueError(f"not a function name: {name!r}")
 
@@ -216,7 +220,7 @@ class KernelStudent:
             if name in self._hung:
                 raise StudentTimeout(self._hung[name])
             arguments = dumps((list(args), kwargs))
-            code = f"__dlgrade__['call'](globals(), {name!r}, {arguments!r})"
+            code = f"__dlgrade__['call'](globals(), {name!r}, {arguments!r}, {bool(give_back)})"
             try:
                 return self._result(self._request(code, f"{name}()"), name, "function")
             except StudentTimeout as exc:

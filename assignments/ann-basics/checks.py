@@ -863,6 +863,23 @@ def test_gradient_step_examples(student):
 
 
 @grade("test_gradient_step", 1)
+def test_gradient_step_leaves_the_weights_given_unchanged(student):
+    """The notebook asks for new arrays: an update in place (W -= ...) changes the caller's
+    weights, which a student's own loop would then update twice."""
+    fn = student.function("gradient_step", give_back=True)
+    what = "gradient_step(x, y, weights, biases, rate=0.5) [the notebook's XOR network]"
+    _, (args, _) = call(what, fn, XOR_X, XOR_Y, XOR_WEIGHTS, XOR_BIASES, 0.5)
+    changed = [f"{kind}[{i}]" for kind, given, after in (("weights", XOR_WEIGHTS, args[2]),
+                                                         ("biases", XOR_BIASES, args[3]))
+               for i, (before, now) in enumerate(zip(given, after))
+               if not (isinstance(now, np.ndarray) and np.array_equal(before, now))]
+    if changed:
+        raise with_hint(AssertionError(f"{what}: changed the arrays it was given ({', '.join(changed)})"),
+                        "updated in place (W -= rate * dW): return new arrays, W - rate * dW, and "
+                        "leave the weights and biases given as they were")
+
+
+@grade("test_gradient_step", 1)
 @PROPERTY
 @given(case=network_cases(layers=(1,)))
 def test_gradient_step_one_layer(student, case):

@@ -305,6 +305,28 @@ def gradient_step_loss_after(x, y, weights, biases, rate, activation="sigmoid"):
 
 NEURON, STEP = ("test_neuron",), ("test_gradient_step",)
 
+
+def gradient_step_in_place(x, y, weights, biases, rate, activation="sigmoid"):
+    functions = {"sigmoid": (sigmoid, sigmoid_derivative), "tanh": (tanh, tanh_derivative),
+                 "relu": (relu, relu_derivative), "leaky_relu": (leaky_relu, leaky_relu_derivative)}
+    g, g_prime = functions[activation]
+    y = np.asarray(y, dtype=float)
+    zs, outputs = [], [np.asarray(x, dtype=float)]
+    for W, b in zip(weights, biases):
+        zs.append(outputs[-1] @ W + b)
+        outputs.append(g(zs[-1]))
+    loss = mse(y, outputs[-1])
+    delta = 2 * (outputs[-1] - y) / y.size * g_prime(zs[-1])
+    gradients = [None] * len(weights)
+    for i in reversed(range(len(weights))):
+        gradients[i] = (outputs[i].T @ delta, delta.sum(axis=0))
+        if i > 0:
+            delta = (delta @ weights[i].T) * g_prime(zs[i - 1])
+    for W, b, (grad_W, grad_b) in zip(weights, biases, gradients):
+        W -= rate * grad_W  # the right numbers, in the caller's own arrays
+        b -= rate * grad_b
+    return weights, biases, loss
+
 MUTANTS = (
     function_mutant("sigmoid_sign_flipped", "sigmoid", sigmoid_sign_flipped, ("sign of the exponent",), NEURON + STEP),
     function_mutant("sigmoid_exp_over_one_plus_exp", "sigmoid", sigmoid_exp_over_one_plus_exp, ("NaN", "overflows")),
@@ -361,4 +383,6 @@ MUTANTS = (
            ("UPDATED weights",)),
     function_mutant("gradient_step_bias_mean", "gradient_step", gradient_step_bias_mean, ("SUMMED over the examples",)),
     function_mutant("gradient_step_loss_after", "gradient_step", gradient_step_loss_after, ("after the update",)),
+    function_mutant("gradient_step_in_place", "gradient_step", gradient_step_in_place,
+                    ("changed the arrays it was given", "updated in place")),
 )

@@ -47,6 +47,7 @@ class SandboxRefused(ValueError):
 
 def print_table(assignment: str, results) -> None:
     from rich.console import Console
+    from rich.markup import escape  # a reason may quote a student's text: never markup
     from rich.table import Table
 
     table = Table(title=f"{assignment}: {len(results)} submissions")
@@ -54,9 +55,9 @@ def print_table(assignment: str, results) -> None:
                             ("seconds", "right"), ("reason", "left")):
         table.add_column(column, justify=justify, overflow="fold")
     for r in results:
-        table.add_row(r.student, f"{r.score:g} / {r.max_score:g}",
+        table.add_row(escape(r.student), f"{r.score:g} / {r.max_score:g}",
                       r.status + (" (kept)" if r.kept else ""), f"{r.seconds:.1f}",
-                      r.reason or "")
+                      escape(r.reason or ""))
     Console(width=max(100, Console().width)).print(table)
 
 
@@ -80,7 +81,7 @@ def progress_reporter(assignment: str, total: int, quiet: bool = False, describe
             task = bar.add_task(label or f"grading {assignment}", total=total)
 
             def advance(result):
-                bar.console.print(describe(result), highlight=False)
+                bar.console.print(describe(result), highlight=False, markup=False)
                 bar.advance(task)
 
             yield advance

@@ -79,6 +79,7 @@ def verdict_word(verdict) -> str:
 
 def _print(report) -> None:
     from rich.console import Console
+    from rich.markup import escape  # messages are text, never markup ("[course example]")
     from rich.table import Table
 
     from autograder.mutants import load_catalogue
@@ -92,13 +93,13 @@ def _print(report) -> None:
                             ("what the student reads", "left")):
         table.add_column(column, justify=justify, overflow="fold")
     table.add_row("(reference)", f"{_points(lost)} / {_points(total)}", "full marks" if report.reference_full
-                  else "LOSES POINTS", reference.first_message() if not report.reference_full else "")
+                  else "LOSES POINTS", escape(reference.first_message()) if not report.reference_full else "")
     catalogue = load_catalogue(a)
     for v in report.verdicts:
         said = v.graded.first_message(list(catalogue.loses(v.mutant)) + list(v.graded.scores))
         problems = "; ".join(v.problems)
         table.add_row(v.mutant.name, f"{_points(v.lost)} / {_points(total)}", verdict_word(v),
-                      said + (f"\n[!] {problems}" if problems else ""))
+                      escape(said + (f"\n[!] {problems}" if problems else "")))
     console = Console(width=max(110, Console().width))
     console.print(table)
     killed = sum(v.killed for v in report.verdicts)

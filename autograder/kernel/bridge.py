@@ -103,8 +103,9 @@ def _encoded(value, limit=MAX_VALUE_BYTES):
     return reply(payload)
 
 
-def call(namespace, name, arguments):
-    """Call the student's function `name` with the encoded arguments."""
+def call(namespace, name, arguments, give_back=False):
+    """Call the student's function `name` with the encoded arguments; with `give_back`, the
+    reply also holds the arguments as the call left them (did it change what it was given?)."""
     target = namespace.get(name)
     if target is None:
         return reply({"status": "missing"})
@@ -115,7 +116,7 @@ def call(namespace, name, arguments):
         result = target(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - any student error is the answer
         return reply({"status": "error", "message": describe_exception(exc)})
-    return _encoded(result)
+    return _encoded((result, (args, kwargs)) if give_back else result)
 
 
 def value(namespace, name):

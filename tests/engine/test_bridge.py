@@ -1,4 +1,6 @@
 """The bridge codec and LocalStudent: what crosses, what does not, and student errors."""
+import json
+
 import numpy as np
 import pytest
 
@@ -73,6 +75,32 @@ def test_local_student_calls_copy_arguments_and_wrap_errors():
     with pytest.raises(StudentError, match="not a function"):
         student.function("not_fn")
     assert student.value("answer") == 42
+
+
+def test_a_call_can_give_back_its_arguments_as_it_left_them(monkeypatch):
+    """What gradient_step's check uses: did the student's function change what it was given?"""
+    from autograder.bridge import KernelStudent
+    from autograder.kernel import bridge as kernel_side
+
+    def mutate(weights, rate=1.0):
+        weights[0] -= rate
+        return "done"
+
+    x = [np.zeros(2), np.ones(2)]
+    result, (args, kwargs) = LocalStudent({"mutate": mutate}).function("mutate", give_back=True)(x, rate=2.0)
+    assert result == "done" and kwargs == {"rate": 2.0}
+    assert np.array_equal(args[0][0], [-2.0, -2.0]) and np.array_equal(x[0], [0.0, 0.0])
+
+    replies = []
+    monkeypatch.setattr(kernel_side, "reply", replies.append)  # the kernel's end, run here
+    namespace = {"mutate": mutate}
+
+    def run(code, timeout):
+        exec(code.replace("__dlgrade__['call']", "call"), {"call": kernel_side.call, "globals": lambda: namespace})
+        return [{"output_type": "display_data", "data": {kernel_side.RESULT_MIME: json.dumps(replies[-1])}}]
+
+    result, (args, _) = KernelStudent(run).function("mutate", give_back=True)(x)
+    assert result == "done" and np.array_equal(args[0][0], [-1.0, -1.0])
 
 
 def test_a_function_that_timed_out_is_not_called_again():
