@@ -30,3 +30,18 @@ def headline(message: str | None) -> str:
     if lines[0].endswith(":") and len(lines) > 1:
         return f"{lines[0]} {lines[1].lstrip('- ')}"
     return lines[0]
+
+
+def shown(value) -> str:
+    """A value as a student would write it: numpy scalars as plain numbers (0.2, not
+    np.float64(0.2)), inside tuples and lists too."""
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, tuple):
+        inner = ", ".join(shown(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, list):
+        return "[" + ", ".join(shown(v) for v in value) + "]"
+    return repr(value)

@@ -30,6 +30,7 @@ from autograder import mistakes as shared
 from autograder.checks import grade, property_settings
 from autograder.checks.compare import assert_value_equals
 from autograder.checks.hints import diagnose, same_value, with_hint
+from autograder.text import shown
 from reference.architectures import ARCHITECTURES
 from reference.shapes import conv_params as ref_conv_params
 from reference.shapes import dense_params as ref_dense_params
@@ -84,20 +85,20 @@ def _fail(message: str, hint: str | None = None) -> AssertionError:
 def check_shape(actual, expected: tuple, what: str, mistakes=()) -> None:
     """`actual` must be the tuple of ints `expected`; explain a list, a float, a wrong value."""
     if isinstance(actual, list) and all(isinstance(v, int) for v in actual) and tuple(actual) == expected:
-        raise _fail(f"{what}: returned the list {actual!r}; return a tuple: {expected!r}",
+        raise _fail(f"{what}: returned the list {shown(actual)}; return a tuple: {shown(expected)}",
                     "a list instead of a tuple: write (h, w, c), not [h, w, c]")
     if not isinstance(actual, (tuple, list)):
-        raise _fail(f"{what}: expected a tuple of ints such as {expected!r}, "
-                    f"got {type(actual).__name__} {actual!r}")
+        raise _fail(f"{what}: expected a tuple of ints such as {shown(expected)}, "
+                    f"got {type(actual).__name__} {shown(actual)}")
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in actual):
         kinds = ", ".join(type(v).__name__ for v in actual)
-        raise _fail(f"{what}: every entry of the shape must be an int, got {actual!r} ({kinds})",
+        raise _fail(f"{what}: every entry of the shape must be an int, got {shown(actual)} ({kinds})",
                     shared.true_division.hint)
     if isinstance(actual, list):
-        raise _fail(f"{what}: expected the tuple {expected!r}, got the list {actual!r}",
+        raise _fail(f"{what}: expected the tuple {shown(expected)}, got the list {shown(actual)}",
                     "a list instead of a tuple: write (h, w, c), not [h, w, c]")
     if actual != expected:
-        raise _fail(f"{what}: expected {expected!r}, got {actual!r}", _diagnose_value(actual, mistakes))
+        raise _fail(f"{what}: expected {shown(expected)}, got {shown(actual)}", _diagnose_value(actual, mistakes))
 
 
 def check_count(actual, expected: int, what: str, mistakes=()) -> None:
@@ -386,7 +387,7 @@ def _shape_hint(layer: dict, input_shape, got, want) -> str | None:
         return "Flatten outputs one axis holding every value: (H * W * C,)"
     hint = _diagnose_value(got, _row_mistakes(layer, input_shape, "shape"))
     if hint is None and len(want) == 1 and got == (want[0], 1):
-        hint = f"write the Keras shape {want!r} (no batch), not the column vector {got!r}"
+        hint = f"write the Keras shape {shown(want)} (no batch), not the column vector {shown(got)}"
     return hint
 
 
@@ -406,22 +407,22 @@ SIZE_HINT = "the activation size is the number of values in the output: the prod
 def _check_row(row, expected, layer: dict, input_shape, where: str) -> None:
     """One summarize row against the trusted row; `where` names the layer and its input."""
     if not isinstance(row, (tuple, list)) or len(row) != 4:
-        raise _fail(f"{where}: each row must be (type, output_shape, activation_size, params), got {row!r}")
+        raise _fail(f"{where}: each row must be (type, output_shape, activation_size, params), got {shown(row)}")
     kind, shape, size, params = row
     if kind != expected.type:
-        raise _fail(f"{where}: the type should be {expected.type!r}, got {kind!r}")
+        raise _fail(f"{where}: the type should be {shown(expected.type)}, got {shown(kind)}")
     if not isinstance(shape, (tuple, list)) or not all(_is_count(d) for d in shape):
-        raise _fail(f"{where}: the output shape must be a tuple of ints such as {expected.output_shape!r}, "
-                    f"got {shape!r}")
+        raise _fail(f"{where}: the output shape must be a tuple of ints such as {shown(expected.output_shape)}, "
+                    f"got {shown(shape)}")
     shape = tuple(shape)
     if shape != expected.output_shape:
-        raise _fail(f"{where}: output shape expected {expected.output_shape!r}, got {shape!r}",
+        raise _fail(f"{where}: output shape expected {shown(expected.output_shape)}, got {shown(shape)}",
                     _shape_hint(layer, input_shape, shape, expected.output_shape))
     if not (_is_count(size) and size == expected.activation_size):
-        raise _fail(f"{where}: activation size expected {expected.activation_size!r}, got {size!r}",
+        raise _fail(f"{where}: activation size expected {shown(expected.activation_size)}, got {shown(size)}",
                     SIZE_HINT if _is_count(size) else "the activation size must be an int")
     if not (_is_count(params) and params == expected.params):
-        raise _fail(f"{where}: params expected {expected.params!r}, got {params!r}",
+        raise _fail(f"{where}: params expected {shown(expected.params)}, got {shown(params)}",
                     _params_hint(layer, input_shape, params, expected.params))
 
 
@@ -430,7 +431,7 @@ def _check_summarize(student, input_shape, layers, label=""):
     summary = ref_summarize(input_shape, layers)
     what = f"summarize({input_shape}, {len(layers)} layers){label}"
     if not isinstance(rows, (list, tuple)):
-        raise _fail(f"{what}: expected a list of rows, got {type(rows).__name__} {rows!r}")
+        raise _fail(f"{what}: expected a list of rows, got {type(rows).__name__} {shown(rows)}")
     if len(rows) != len(summary.layers):
         raise _fail(f"{what}: expected one row per layer ({len(summary.layers)} rows), got {len(rows)} rows")
     shape = tuple(input_shape)
@@ -477,7 +478,7 @@ def _exercise_rows(student):
     for index, row in enumerate(table, start=1):
         if not isinstance(row, (list, tuple)) or len(row) != 4:
             raise _fail(f"exercise_table row {index}: expected (layer, activation shape, activation size, "
-                        f"parameters), got {row!r}")
+                        f"parameters), got {shown(row)}")
     return arch, table, expected
 
 
@@ -508,7 +509,7 @@ def _exercise_column(student, column: int, title: str):
             hint = _shape_hint(layer, shape, got, want[1])
         elif layer is not None and column == 3:
             hint = _params_hint(layer, shape, got, want[3])
-        problems.append(f"row {index} ({want[0]}): {title} expected {want[column]!r}, got {got!r}"
+        problems.append(f"row {index} ({want[0]}): {title} expected {shown(want[column])}, got {shown(got)}"
                         + (f"; likely mistake: {hint}" if hint else ""))
     if problems:
         raise _fail(f"exercise_table: {len(problems)} wrong {title} value(s) for the 32x32x3 CNN:\n"

@@ -40,6 +40,7 @@ from reference._layout import same_padding
 from reference.course_examples import (
     BAND_IMAGE, KEEP_IMAGE, PAD_IMAGE, PAD_KERNEL, POOL_MATRIX, SHRINK_KERNEL, VERTICAL_IMAGE,
     VERTICAL_KERNEL, X_IMAGE, X_KERNEL)
+from autograder.text import shown
 
 # (description, image, kernel, stride, padding)
 COURSE_CONVOLUTIONS = (
@@ -85,8 +86,8 @@ def check_array(actual, expected, what: str, mistakes=None, probe=None) -> None:
 def check_int(actual, expected, what: str, mistakes=()) -> None:
     """assert_value_equals for an int, then name the mistake the wrong value matches."""
     if not isinstance(actual, (int, float)) or isinstance(actual, bool):
-        raise AssertionError(f"{what}: expected an int such as {expected!r}, "
-                             f"got {type(actual).__name__} {actual!r}")
+        raise AssertionError(f"{what}: expected an int such as {shown(expected)}, "
+                             f"got {type(actual).__name__} {shown(actual)}")
     try:
         assert_value_equals(actual, expected, what)
     except AssertionError as failure:

@@ -42,6 +42,7 @@ from autograder.checks import grade, property_settings
 from autograder.checks.compare import assert_array_matches
 from autograder.checks import hints
 from autograder.checks.hints import call, explain, probe_varied, same_result_allowing_nan, with_hint
+from autograder.text import shown
 from reference import hdb
 
 # Examples per property test: enough to meet every common mistake, few enough that a
@@ -71,9 +72,9 @@ def check_number(actual, expected, what: str, mistakes, as_text: str) -> None:
         actual = actual.item()
     if isinstance(actual, bool) or not isinstance(actual, numbers.Real):
         hint = as_text if isinstance(actual, str) else None
-        raise with_hint(AssertionError(f"{what}: expected the number {expected!r}, got {_kind(actual)}"), hint)
+        raise with_hint(AssertionError(f"{what}: expected the number {shown(expected)}, got {_kind(actual)}"), hint)
     if not np.isclose(actual, expected, rtol=1e-9, atol=1e-9):
-        raise with_hint(AssertionError(f"{what}: expected {expected!r}, got {actual!r}"),
+        raise with_hint(AssertionError(f"{what}: expected {shown(expected)}, got {shown(actual)}"),
                         explain(actual, mistakes, same=same_result_allowing_nan))
 
 

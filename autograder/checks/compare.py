@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograder.text import shown
+
 SHOW_FULL = 64  # arrays up to this many elements are printed whole
 DETAIL_MAX = 400  # arrays up to this many elements travel to the feedback report as tables
 
@@ -82,7 +84,7 @@ def assert_array_matches(actual, expected, what: str = "result", *, atol: float 
         first = tuple(int(i) for i in np.argwhere(wrong)[0])
         raise _mismatch(
             f"{what}: wrong values at {int(wrong.sum())} of {wrong.size} positions; "
-            f"first at index {first}: expected {expected[first]!r}, got {got[first]!r}\n"
+            f"first at index {first}: expected {shown(expected[first])}, got {shown(got[first])}\n"
             f"expected:\n{_show(expected)}\ngot:\n{_show(np.asarray(actual))}",
             what, "values", expected, got, wrong)
 
@@ -94,8 +96,8 @@ def assert_value_equals(actual, expected, what: str = "result") -> None:
     elif isinstance(expected, int):
         ok = isinstance(actual, (int, np.integer)) and actual == expected
         if not ok and isinstance(actual, float) and actual == expected:
-            raise AssertionError(f"{what}: expected the int {expected}, got the float {actual!r}")
+            raise AssertionError(f"{what}: expected the int {expected}, got the float {shown(actual)}")
     else:
         ok = actual == expected
     if not ok:
-        raise AssertionError(f"{what}: expected {expected!r}, got {actual!r}")
+        raise AssertionError(f"{what}: expected {shown(expected)}, got {shown(actual)}")

@@ -56,8 +56,19 @@ def test_a_failed_check_reports_hint_counterexample_and_tables():
     failed = [o for o in outcomes if not o.passed]
     assert failed
     for outcome in failed:
+        assert "np.float64(" not in outcome.message and "np.int64(" not in outcome.message
         assert "flipped" in outcome.hint
         assert outcome.detail["kind"] == "values" and any(map(any, outcome.detail["wrong"]))
         assert outcome.message.startswith(outcome.detail["what"])
     assert any(o.counterexample and o.counterexample.startswith("Failing test case") for o in failed)
     assert all(o.hint is None and o.detail is None for o in outcomes if o.passed)
+
+
+def test_values_are_shown_as_a_student_writes_them():
+    from autograder.text import clean, shown
+
+    assert shown(np.float64(0.2)) == "0.2" and shown(np.int64(3)) == "3" and shown(np.True_) == "True"
+    assert shown((np.int64(2), np.int64(3), 8)) == "(2, 3, 8)" and shown((np.int64(1),)) == "(1,)"
+    assert shown([np.float32(0.5), "a"]) == "[0.5, 'a']"
+    assert clean("a\ud800b\x07c") == "a\ufffdb?c"
+    assert clean("x" * 10, limit=4) == "xxxx... [6 more characters cut]"
