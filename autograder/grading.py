@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import assignments, build, course, datasets, sandbox, tamper, timing
+from autograder import assignments, build, course, datasets, dispatch, sandbox, tamper, timing
 from autograder.checks import runner
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
@@ -246,23 +246,45 @@ def grade(root: Path, assignment: str, students: list[str] | None = None,
     notebooks = source_notebooks(root, assignment)
     # nbgrader's gradebook code trips SQLAlchemy's autoflush warnings; they are not ours to fix.
     warnings.filterwarnings("ignore", module="nbgrader.api")
-    api = course.api(root, isolation, datasets.prepare(root, declared.datasets))
+    data_dirs = datasets.prepare(root, declared.datasets)
+    api = course.api(root, isolation, data_dirs)
     ensure_in_gradebook(api, assignment)
     max_points = max_score(api, assignment)
     if students is None:
         students = submitted_students(root, assignment)
     results = []
-    for student in students:
-        try:
-            kept = None if regrade else kept_result(
-                root, api, assignment, student, fingerprint(root, assignment, student, isolation))
-            result = kept or grade_one(root, api, assignment, student, notebooks, max_points,
-                                       isolation)
-        except Exception as exc:  # noqa: BLE001 - never lose the batch to one submission
-            reason = f"internal grader error: {type(exc).__name__}: {exc}"
-            _write_error_results(root, assignment, student, reason, max_points, isolation)
-            result = StudentResult(student, 0.0, max_points, "error", reason)
-        results.append(result)
-        if progress:
-            progress(result)
+    with dispatch.Worker() as worker:
+        for student in students:
+            try:
+                kept = None if regrade else kept_result(
+                    root, api, assignment, student, fingerprint(root, assignment, student, isolation))
+                result = kept or worker.run(grade_submission, root, assignment, student, notebooks,
+                                            max_points, isolation, data_dirs)
+            except dispatch.WorkerDied as died:  # the grading itself died: this submission only
+                reason = (f"{died} while grading this submission, so it was not graded (a student's "
+                          f"model too large for the grader, or the machine ran out of memory); "
+                          f"`dlgrade grade {assignment} --student {student} --regrade` tries again")
+                _write_error_results(root, assignment, student, reason, max_points, isolation,
+                                     fingerprint(root, assignment, student, isolation))
+                result = StudentResult(student, 0.0, max_points, "error", reason)
+            except Exception as exc:  # noqa: BLE001 - never lose the batch to one submission
+                reason = f"internal grader error: {type(exc).__name__}: {exc}"
+                _write_error_results(root, assignment, student, reason, max_points, isolation)
+                result = StudentResult(student, 0.0, max_points, "error", reason)
+            results.append(result)
+            if progress:
+                progress(result)
     return results
+
+
+_WORKER_APIS: dict = {}
+
+
+def grade_submission(root: Path, assignment: str, student: str, notebooks: list[str],
+                     max_points: float, isolation: str, data_dirs: list[str]) -> StudentResult:
+    """grade_one, in the worker process (autograder.dispatch), with its own nbgrader API."""
+    key = (str(root), isolation, tuple(data_dirs))
+    if key not in _WORKER_APIS:
+        warnings.filterwarnings("ignore", module="nbgrader.api")
+        _WORKER_APIS[key] = course.api(root, isolation, data_dirs)
+    return grade_one(root, _WORKER_APIS[key], assignment, student, notebooks, max_points, isolation)

@@ -154,6 +154,43 @@ def _name(entry: Any) -> str | None:
     return str(entry)
 
 
+MAX_ACTIVATIONS = 50_000_000  # values one example may produce in one layer (200 MB as floats)
+
+
+def estimate(config: dict) -> tuple[int, int] | None:
+    """(parameters, the most values one layer outputs per example) of a Sequential model's
+    config, by Keras's rules (reference/shapes.py) with nothing allocated; None when the
+    calculator cannot tell (a functional graph, a layer or an argument it does not know)."""
+    from reference import shapes
+
+    inner = config.get("config") if isinstance(config.get("config"), dict) else {}
+    layers = inner.get("layers")
+    if config.get("class_name") != "Sequential" or not isinstance(layers, list) or not layers:
+        return None
+    specs, shape = [], None
+    for layer in layers:
+        if not isinstance(layer, dict) or not isinstance(layer.get("config"), dict):
+            return None
+        kind, arguments = layer.get("class_name"), layer["config"]
+        if shape is None:
+            given = arguments.get("batch_shape") or (layer.get("build_config") or {}).get("input_shape")
+            if not isinstance(given, list) or len(given) < 2:
+                return None
+            shape = given[1:]
+        if kind == "InputLayer":
+            continue
+        accepted = shapes.accepted_arguments(kind)
+        if accepted is None:
+            return None
+        specs.append({"type": kind, **{k: v for k, v in arguments.items() if k in accepted}})
+    try:
+        summary = shapes.summarize(shape, specs)
+    except (ValueError, TypeError):
+        return None
+    largest = max([int(np.prod(shape))] + [row.activation_size for row in summary.layers])
+    return summary.total_params, largest
+
+
 def rebuild(payload: Any) -> StudentModel:
     """{"config": json text, "weights": [arrays]} from the bridge -> a built Keras model."""
     if not isinstance(payload, dict) or not isinstance(payload.get("config"), str) \
@@ -176,6 +213,15 @@ def rebuild(payload: Any) -> StudentModel:
         raise StudentError("the value is not a Keras model (expected a Sequential or functional model)")
     config = named_functions(config)
     validate_config(config)
+    sizes = estimate(config)  # refused before Keras allocates anything, when it can be told
+    if sizes is not None:
+        declared, largest = sizes
+        if declared > MAX_PARAMETERS:
+            raise StudentError(f"the model declares {declared:,} parameters, over the grader's limit "
+                               f"of {MAX_PARAMETERS:,}")
+        if largest > MAX_ACTIVATIONS:
+            raise StudentError(f"one of the model's layers outputs {largest:,} values per example, "
+                               f"over the grader's limit of {MAX_ACTIVATIONS:,}")
 
     import keras
 
@@ -193,6 +239,8 @@ def rebuild(payload: Any) -> StudentModel:
                            f"{got[:6]}{'...' if len(got) > 6 else ''}")
     if weights:
         model.set_weights(weights)
+    if sizes is not None:  # the grader's predictions run in batches that fit its memory
+        model._dlgrade_largest_activation = sizes[1]
     metrics = compile_config.get("metrics") or []
     loss = compile_config.get("loss")
     return StudentModel(

@@ -45,6 +45,7 @@ __all__ = [
     "conv_params",
     "dense_params",
     "LAYER_TYPES",
+    "accepted_arguments",
 ]
 
 
@@ -537,6 +538,12 @@ _ALIASES = {
 
 LAYER_TYPES: tuple[str, ...] = tuple(_KINDS)
 """The canonical Keras class names `summarize` understands (aliases are also accepted)."""
+
+
+def accepted_arguments(type_name: str) -> frozenset[str] | None:
+    """The Keras arguments `summarize` takes for a layer class (None: a class it does not know)."""
+    kind = _KINDS.get(_ALIASES.get(type_name, type_name))
+    return kind.args if kind else None
 
 
 # --------------------------------------------------------------------------- summarize

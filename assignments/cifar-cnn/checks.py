@@ -47,7 +47,7 @@ from hypothesis.extra.numpy import arrays
 from autograder import datasets
 from autograder.assignments import here
 from autograder.checks import grade, hints, property_settings
-from autograder.checks.accuracy import STEPS, thresholds_from
+from autograder.checks.accuracy import STEPS, fitting_batch, thresholds_from
 from autograder.checks.budget import assert_within_budget
 from autograder.checks.compare import assert_array_matches
 from autograder.checks.hints import call, explaining, with_hint
@@ -390,7 +390,8 @@ def validation(name: str = DATASET) -> tuple[np.ndarray, np.ndarray, int]:
 
 def _scores(model, images: np.ndarray) -> np.ndarray:
     try:
-        scores = np.asarray(model.predict(shaped_for(model, images), batch_size=512, verbose=0))
+        scores = np.asarray(model.predict(shaped_for(model, images), batch_size=fitting_batch(model, 512),
+                                          verbose=0))
     except Exception as exc:  # noqa: BLE001 - the student's model could not run on the data
         raise AssertionError(f"the model could not classify {'x'.join(map(str, images.shape[1:]))} "
                              f"images: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}") from None

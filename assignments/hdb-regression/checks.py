@@ -589,7 +589,7 @@ import functools  # noqa: E402
 
 from autograder import datasets  # noqa: E402
 from autograder.assignments import here  # noqa: E402
-from autograder.checks.accuracy import STEPS, assert_step, thresholds_from  # noqa: E402
+from autograder.checks.accuracy import STEPS, assert_step, fitting_batch, thresholds_from  # noqa: E402
 from autograder.kernel import course_data  # noqa: E402
 from autograder.checks.structure import (Layer, ModelSpec, loss_name,  # noqa: E402
                                          assert_structure, describe_layers)
@@ -623,7 +623,7 @@ def _errors(student) -> tuple[float, float]:
         model = trained_model(student).model
         x, y, _, _, _ = _held_out()
         try:
-            predictions = np.asarray(model.predict(x, batch_size=1024, verbose=0))
+            predictions = np.asarray(model.predict(x, batch_size=fitting_batch(model, 1024), verbose=0))
         except Exception as exc:  # noqa: BLE001 - the student's model could not run on the data
             raise AssertionError(f"the model could not predict from the {x.shape[1]} features: "
                                  f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}") from None

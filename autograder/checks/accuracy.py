@@ -71,13 +71,25 @@ def thresholds_from(declared: dict) -> dict[str, Threshold]:
     return found
 
 
+PREDICT_MEMORY = 512 * 2**20  # bytes one batch's largest activations may take in the grader
+
+
+def fitting_batch(model, batch_size: int) -> int:
+    """`batch_size`, smaller when the model's largest layer output (known when its config
+    could be sized: models.estimate) would not fit PREDICT_MEMORY at that size."""
+    largest = getattr(model, "_dlgrade_largest_activation", None)
+    if not largest:
+        return batch_size
+    return max(1, min(batch_size, PREDICT_MEMORY // (4 * largest)))
+
+
 def classification_accuracy(model, x: np.ndarray, y: np.ndarray, batch_size: int = 512,
                             from_logits: bool | None = None) -> float:
     """Fraction of `x` the model labels as `y` (integer labels, or one-hot rows), counted
     by the trusted reference.metrics.accuracy: the argmax of a row of probabilities or
     logits; one unit is class 1 above 0.5 (a sigmoid) or above 0 (a logit). `from_logits`
     None: a one-unit output is a logit when the model's output layer is linear."""
-    predictions = np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+    predictions = np.asarray(model.predict(x, batch_size=fitting_batch(model, batch_size), verbose=0))
     if predictions.ndim != 2:
         raise AssertionError(f"the model's output has shape {predictions.shape}; a classifier "
                              "gives one row of scores per input")

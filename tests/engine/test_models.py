@@ -210,3 +210,40 @@ def test_a_model_crosses_from_a_real_kernel():
     finally:
         client.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_a_model_is_sized_from_its_config_before_keras_builds_it():
+    """A config that declares a huge layer but sends no weights is refused from its config
+    (the grader never allocates it), and so is a layer with enormous outputs."""
+    import json
+
+    from autograder import models
+
+    def payload(*layers, shape=(28, 28)):
+        model = keras.Sequential([keras.Input(shape), *layers])
+        return json.loads(model.to_json())
+
+    small = payload(keras.layers.Flatten(), keras.layers.Dense(10))
+    assert models.estimate(small) == (7850, 784)
+    huge = payload(keras.layers.Flatten(), keras.layers.Dense(10))
+    huge["config"]["layers"][-1]["config"]["units"] = 10**9
+    with pytest.raises(StudentError, match="declares 785,000,000,000 parameters, over the grader's limit"):
+        models.rebuild({"config": json.dumps(huge), "weights": []})
+    wide = payload(keras.layers.Reshape((7, 7, 16)), keras.layers.UpSampling2D(500), shape=(784,))
+    with pytest.raises(StudentError, match="outputs 196,000,000 values per example, over the grader's limit"):
+        models.rebuild({"config": json.dumps(wide), "weights": []})
+    # a functional graph is not sized here: Keras builds it, in the grading worker
+    inputs = keras.Input((4,))
+    functional = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    assert models.estimate(json.loads(functional.to_json())) is None
+
+
+def test_predictions_run_in_batches_that_fit_the_grader():
+    from autograder.checks.accuracy import PREDICT_MEMORY, fitting_batch
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    assert fitting_batch(model, 512) == 512  # not sized: as asked
+    model._dlgrade_largest_activation = PREDICT_MEMORY // 40
+    assert fitting_batch(model, 512) == 10
+    model._dlgrade_largest_activation = 10 * PREDICT_MEMORY
+    assert fitting_batch(model, 512) == 1

@@ -1,0 +1,115 @@
+"""Where submissions are graded: a worker process, apart from the batch.
+
+The batch (gradebook bookkeeping, resume, progress) stays in the `dlgrade grade`
+process; each submission is graded in a long-lived worker process it starts (spawned,
+so it shares no threads or TensorFlow state with the batch). When a student's work
+makes the grading itself die (the machine's memory runs out while the trusted side
+measures their model, a crash in a native library), the worker dies, not the batch:
+that submission is recorded as ungradable with the reason, a fresh worker takes the
+next one, and no other student's grade is lost. The worker dies with its batch.
+"""
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import traceback
+
+PR_SET_PDEATHSIG = 1
+
+
+class WorkerDied(RuntimeError):
+    """The worker process died while it was grading; the message says how."""
+
+
+def _die_with(parent: int) -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the worker may outlive a killed batch
+        pass
+    if os.getppid() != parent:  # the batch died before the request took
+        os._exit(1)
+
+
+def _serve(connection, parent: int) -> None:
+    """The worker's loop: (function, args) in, ("ok", result) or ("error", text) out."""
+    _die_with(parent)
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        function, args = request
+        try:
+            connection.send(("ok", function(*args)))
+        except Exception:  # noqa: BLE001 - the batch reports it for this submission
+            connection.send(("error", traceback.format_exc(limit=8)))
+
+
+def describe(exitcode: int | None) -> str:
+    if exitcode is None:
+        return "it stopped answering"
+    if exitcode < 0:
+        name = signal.Signals(-exitcode).name
+        if name == "SIGKILL":
+            return "it was killed (SIGKILL: most often the machine's memory ran out)"
+        return f"it was stopped by {name}"
+    return f"it exited with status {exitcode}"
+
+
+class Worker:
+    """One worker process, started when first needed and again after it dies."""
+
+    def __init__(self):
+        self._context = multiprocessing.get_context("spawn")
+        self._process = None
+        self._connection = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _start(self) -> None:
+        here, there = self._context.Pipe()
+        self._process = self._context.Process(target=_serve, args=(there, os.getpid()),
+                                              name="dlgrade-worker", daemon=True)
+        self._process.start()
+        there.close()
+        self._connection = here
+
+    def run(self, function, *args):
+        """function(*args) in the worker; WorkerDied when the worker dies doing it."""
+        if self._process is None or not self._process.is_alive():
+            self._start()
+        try:
+            self._connection.send((function, args))
+            while not self._connection.poll(0.2):
+                if not self._process.is_alive():
+                    break
+            if self._connection.poll(0):
+                status, value = self._connection.recv()
+                if status == "error":
+                    raise RuntimeError(value.strip().splitlines()[-1])
+                return value
+        except (EOFError, BrokenPipeError, ConnectionResetError):
+            pass
+        self._process.join(timeout=5)
+        died = describe(self._process.exitcode)
+        self._process = None
+        raise WorkerDied(f"the grader's worker process died: {died}")
+
+    def close(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            try:
+                self._connection.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+            self._process.join(timeout=10)
+            if self._process.is_alive():
+                self._process.kill()
+        self._process = None

@@ -1,0 +1,89 @@
+"""Grading in a worker process: when the grading itself dies, that submission is recorded
+as ungradable with the reason, the batch goes on, and no other grade is lost."""
+import json
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import course, dispatch, grading
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _suicide():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _square(x):
+    return x * x
+
+
+def test_a_worker_that_dies_is_replaced():
+    with dispatch.Worker() as worker:
+        assert worker.run(_square, 7) == 49
+        with pytest.raises(dispatch.WorkerDied, match="killed \\(SIGKILL: most often the machine's memory ran out\\)"):
+            worker.run(_suicide)
+        assert worker.run(_square, 3) == 9  # a fresh worker
+        with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+            worker.run(divmod, 1, 0)
+        assert worker.run(_square, 2) == 4  # an error is not a death
+
+
+# A check that dies with its process when the student's answer says so: what a model too
+# large for the grader's memory does to the trusted side.
+CHECKS = '''
+import os, signal
+from autograder.checks import grade
+
+
+@grade("test_f")
+def test_f_doubles(student):
+    answer = student.function("f")(1)
+    if answer == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+    assert answer == 2, f"f(1): expected 2, got {answer!r}"
+
+
+@grade("test_f")
+def test_f_doubles_zero(student):
+    assert student.function("f")(0) == 0
+'''
+
+
+@pytest.mark.slow
+def test_the_batch_survives_a_submission_that_kills_the_grading(tmp_path, monkeypatch, capsys):
+    from autograder import cli
+
+    shutil.copy(REPO / course.CONFIG_FILE, tmp_path / course.CONFIG_FILE)
+    folder = tmp_path / "assignments" / "toy"
+    folder.mkdir(parents=True)
+    (folder / "assignment.toml").write_text('title = "Toy"\n[[cells]]\ngrade_id = "test_f"\npoints = 2\ncovers = ["f"]\n')
+    (folder / "solution.py").write_text("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n")
+    (folder / "notebook.md").write_text("# Toy\n\n```python solution f\n```\n\n```python tests test_f\nassert f(1) == 2\n```\n")
+    (folder / "checks.py").write_text(CHECKS)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["build"]) == 0
+    solution = nbformat.read(str(tmp_path / "source" / "toy" / "toy.ipynb"), 4)
+    for student, body in (("a_before", None), ("b_killer", "    return 'die' if x == 1 else 0\n"),
+                          ("c_after", None)):
+        nb = nbformat.from_dict(json.loads(json.dumps(solution)))
+        if body:
+            next(c for c in nb.cells if c.get("id") == "f").source = "def f(x):\n" + body
+        path = tmp_path / "submitted" / student / "toy" / "toy.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(nb, str(path))
+    results = {r.student: r for r in grading.grade(tmp_path, "toy", isolation="none")}
+    assert (results["a_before"].score, results["c_after"].score) == (2, 2)
+    killer = results["b_killer"]
+    assert killer.status == "error" and killer.score == 0
+    assert "worker process died" in killer.reason and "was not graded" in killer.reason
+    assert "--student b_killer --regrade" in killer.reason
+    saved = json.loads((tmp_path / "autograded" / "b_killer" / "toy" / "results.json").read_text())
+    assert saved["status"] == "error" and "worker process died" in saved["reason"]
+    again = {r.student: r for r in grading.grade(tmp_path, "toy", isolation="none")}
+    assert again["b_killer"].kept and again["b_killer"].status == "error"  # not tried again
+    assert again["a_before"].kept and again["c_after"].kept
