@@ -237,9 +237,9 @@ def assert_structure(student_model, spec: ModelSpec, what: str = "the model") ->
     layers alone does not also fail for the loss: one mistake, one check. Its from_logits
     flag always counts (a logits output is a correct softmax output).
     """
-    differences = structure_differences(
+    differences = structure_differences(  # under the heading that names it: "it has ..."
         student_model.model, spec, student_model.loss if spec.loss else None,
-        from_logits=bool(getattr(student_model, "from_logits", False)), what=what)
+        from_logits=bool(getattr(student_model, "from_logits", False)), what="it")
     assert not differences, f"{what} differs from the exercise:\n" + "\n".join(
         f"- {d}" for d in differences)
 
