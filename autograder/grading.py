@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,6 +21,11 @@ from autograder import assignments, build, course, datasets, dispatch, sandbox, 
 from autograder.checks import runner
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+# What a submission folder may hold, judged from the file system before anything reads or
+# copies it (nbgrader's copy would turn a sparse file into real disk).
+MAX_SUBMISSION_FILES = 200
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_SUBMISSION_BYTES = 100 * 1024 * 1024
 
 
 @dataclass
@@ -51,15 +57,50 @@ def submitted_students(root: Path, assignment: str) -> list[str]:
     return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir())
 
 
+def check_files(folder: Path) -> str | None:
+    """Why the files of a submission folder cannot be taken, or None: judged from their
+    metadata alone (lstat), nothing read or followed."""
+    links, special, count, total = [], [], 0, 0
+    for directory, subfolders, files in os.walk(folder, followlinks=False):
+        for name in subfolders + files:
+            path = Path(directory) / name
+            info = path.lstat()
+            shown = str(path.relative_to(folder))
+            if stat.S_ISLNK(info.st_mode):
+                # nbgrader copies with shutil.copy, which follows links: a link to the
+                # gradebook would arrive in the student's kernel as a copy of it
+                links.append(shown)
+            elif stat.S_ISDIR(info.st_mode):
+                continue
+            elif not stat.S_ISREG(info.st_mode):
+                special.append(shown)
+            else:
+                count += 1
+                size = max(info.st_size, info.st_blocks * 512)  # a sparse file: its full size
+                total += size
+                if size > MAX_FILE_BYTES:
+                    return (f"{shown} is {size / 2**20:,.0f} MiB, over the {MAX_FILE_BYTES // 2**20} "
+                            "MiB a submitted file may be")
+    if links:
+        return (f"the submission contains symbolic links ({', '.join(sorted(links)[:5])}); links "
+                "are not accepted, submit the files themselves")
+    if special:
+        return (f"the submission contains files that are not plain files ({', '.join(sorted(special)[:5])}: "
+                "a pipe, a socket or a device); submit plain files only")
+    if count > MAX_SUBMISSION_FILES:
+        return f"the submission holds {count:,} files, over the limit of {MAX_SUBMISSION_FILES}"
+    if total > MAX_SUBMISSION_BYTES:
+        return (f"the submission's files come to {total / 2**20:,.0f} MiB, over the limit of "
+                f"{MAX_SUBMISSION_BYTES // 2**20} MiB")
+    return None
+
+
 def validate_submission(root: Path, assignment: str, student: str, notebooks: list[str]) -> str | None:
     """Why this submission cannot be graded, or None when it can."""
     folder = root / "submitted" / student / assignment
-    # nbgrader copies a submission with shutil.copy, which follows links: a link to
-    # the gradebook would arrive in the student's kernel as a copy of it.
-    links = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_symlink())
-    if links:
-        return (f"the submission contains symbolic links ({', '.join(links[:5])}); links are "
-                "not accepted, submit the files themselves")
+    refused = check_files(folder)
+    if refused:
+        return refused
     for name in notebooks:
         path = folder / name
         if not path.is_file():
@@ -128,7 +169,8 @@ def fingerprint(root: Path, assignment: str, student: str, isolation: str) -> st
     configuration, the data and this device's calibration, and the isolation level."""
     digest = hashlib.sha256(isolation.encode())
     folder = root / "submitted" / student / assignment
-    inputs = [p for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()]
+    inputs = [p for p in sorted(folder.rglob("*")) if not p.is_symlink() and p.is_file()
+              and stat.S_ISREG(p.lstat().st_mode)]
     inputs += sorted((root / "source" / assignment).glob("*.ipynb"))
     inputs += [root / course.CONFIG_FILE]
     # what the model checks measure against: the data and this device's calibration
@@ -144,6 +186,10 @@ def fingerprint(root: Path, assignment: str, student: str, isolation: str) -> st
     inputs += trusted_code()
     for path in inputs:
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path.name).encode())
+        info = path.stat()
+        if max(info.st_size, info.st_blocks * 512) > MAX_FILE_BYTES:  # refused unread anyway
+            digest.update(f"{info.st_size}:{info.st_mtime_ns}".encode())
+            continue
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
