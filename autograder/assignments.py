@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import inspect
 import re
 import sys
 import tomllib
@@ -287,5 +286,4 @@ def import_path(path: Path, label: str) -> ModuleType:
 
 def support_master(name: str) -> Path:
     """The one master of a support file generated beside the notebooks."""
-    package_root = Path(inspect.getfile(sys.modules[__name__])).resolve().parents[1]
-    return package_root.joinpath(*SUPPORT_MASTERS[name])
+    return Path(__file__).resolve().parents[1].joinpath(*SUPPORT_MASTERS[name])

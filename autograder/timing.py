@@ -225,10 +225,16 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
                          runs=[round(t, 4) for t in timed], warmup=round(warmup, 4), device=info,
                          created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                          reference=reference)
-    path = calibration_path(root, assignment, device_id(info))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(asdict(result), indent=1, sort_keys=True) + "\n")
+    save(root, result)
     return result
+
+
+def save(root: Path, calibration: Calibration) -> Path:
+    """Store a calibration where `load` finds it for its device."""
+    path = calibration_path(root, calibration.assignment, device_id(calibration.device))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(asdict(calibration), indent=1, sort_keys=True) + "\n")
+    return path
 
 
 def describe_reference(reference: dict) -> str:

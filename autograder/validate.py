@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import types
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
@@ -80,6 +80,14 @@ def reached_cells(assignment: Assignment, name: str) -> set[str]:
         found |= frontier
     cells = {assignment.cell_of(n) for n in found | {name}}
     return {c for c in cells if c is not None}
+
+
+def mutant_reach(assignment: Assignment, mutant: Mutant) -> set[str]:
+    """The cells a mutant's mistakes can cost: those of everything it replaces, and their callers'."""
+    found: set[str] = set()
+    for name in mutant.replaces:
+        found |= reached_cells(assignment, name)
+    return found
 
 
 def solution_cells(assignment: Assignment) -> tuple[str, ...]:
@@ -196,9 +204,11 @@ def _graded_from_outcomes(label: str, outcomes, cells: Iterable[str]) -> Graded:
 # --------------------------------------------------------------------------- notebooks
 
 def kernel_cells(nb) -> list:
-    """The cells that run in the student's kernel (test cells never do)."""
-    return [c for c in nb.cells if c.cell_type == "code" and not (
-        c.metadata.get("nbgrader", {}).get("grade") and not c.metadata.get("nbgrader", {}).get("solution"))]
+    """The cells that run in the student's kernel: test cells never do (as in the executor)."""
+    from nbgrader import utils
+
+    return [c for c in nb.cells
+            if c.cell_type == "code" and not (utils.is_grade(c) and not utils.is_solution(c))]
 
 
 def mutated_notebook(assignment: Assignment, mutant: Mutant | list[Mutant] | None,
@@ -259,6 +269,13 @@ def run_in_process(nb, root: Path, assignment: Assignment) -> tuple[dict, dict[s
     return namespace, seconds
 
 
+def write_calibration(root: Path, assignment: Assignment, cell: str, seconds: float) -> None:
+    """One in-process run of the reference's training cell, stored as its calibration."""
+    timing.save(root, timing.Calibration(
+        assignment=assignment.name, cell=cell, seconds=seconds, runs=[seconds], warmup=0.0,
+        device=timing.device(), created=datetime.now(timezone.utc).isoformat(timespec="seconds")))
+
+
 # --------------------------------------------------------------------------- in process
 
 class InProcessGrader:
@@ -283,9 +300,9 @@ class InProcessGrader:
             "assignment": self.assignment.name, "course_root": self.root,
             "cell_seconds": seconds or {}, "budgets": []})
         cells = tuple(cells or self.assignment.grade_ids)
-        outcomes = run_checks(self.assignment, student,
-                              grade_id=grade_id if grade_id is not None or len(cells) ==
-                              len(self.assignment.grade_ids) else cells)
+        if grade_id is None and set(cells) != set(self.assignment.grade_ids):
+            grade_id = cells  # only these cells' checks run
+        outcomes = run_checks(self.assignment, student, grade_id=grade_id)
         graded = _graded_from_outcomes(label, outcomes, cells)
         graded.budgets = student.context["budgets"]
         return graded
@@ -300,7 +317,7 @@ class InProcessGrader:
                 if cell not in seconds:
                     raise RuntimeError(f"the reference's training cell {cell} failed in process")
                 self.reference_seconds = round(seconds[cell], 4)
-                self._write_calibration(cell, self.reference_seconds)
+                write_calibration(self.root, self.assignment, cell, self.reference_seconds)
             self._reference = self._grade(namespace, REFERENCE, seconds)
             self._reference_run = (namespace, seconds)
         return self._reference
@@ -310,22 +327,8 @@ class InProcessGrader:
         return self._grade(self.assignment.solution_namespace(), "solution",
                            cells=self._solution_cells)
 
-    def _write_calibration(self, cell: str, seconds: float) -> None:
-        calibration = timing.Calibration(
-            assignment=self.assignment.name, cell=cell, seconds=seconds, runs=[seconds], warmup=0.0,
-            device=timing.device(), created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        path = timing.calibration_path(self.root, self.assignment.name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(asdict(calibration)))
-
     def fast(self, mutant: Mutant) -> bool:
         return on_the_solution_alone(self.catalogue, mutant)
-
-    def reached(self, mutant: Mutant) -> set[str]:
-        found: set[str] = set()
-        for name in mutant.replaces:
-            found |= reached_cells(self.assignment, name)
-        return found
 
     def grade(self, mutant: Mutant) -> Graded:
         if self.fast(mutant):
@@ -335,7 +338,7 @@ class InProcessGrader:
                     exec(compile(replacement, f"<mutant {mutant.name}>", "exec"), namespace)
                 else:
                     namespace[name] = replacement
-            reached = self.reached(mutant) & set(self._solution_cells)
+            reached = mutant_reach(self.assignment, mutant) & set(self._solution_cells)
             only = next(iter(reached)) if len(reached) == 1 else None
             return self._grade(namespace, mutant.name, grade_id=only,
                                cells=reached if only else self._solution_cells)
@@ -347,7 +350,7 @@ class InProcessGrader:
 
     def verdict(self, mutant: Mutant) -> Verdict:
         graded = self.grade(mutant)
-        reached = self.reached(mutant) if mutant.exact else None
+        reached = mutant_reach(self.assignment, mutant) if mutant.exact else None
         return Verdict(mutant, graded, judge(self.catalogue, mutant, graded, reached),
                        graded.lost(self.assignment.points))
 
@@ -414,11 +417,7 @@ class RealGrader:
 
     def verdict(self, mutant: Mutant) -> Verdict:
         graded = self.results[mutant.name]
-        reached = None
-        if mutant.exact:
-            reached = set()
-            for name in mutant.replaces:
-                reached |= reached_cells(self.local, name)
+        reached = mutant_reach(self.local, mutant) if mutant.exact else None
         return Verdict(mutant, graded, judge(self.catalogue, mutant, graded, reached),
                        graded.lost(self.local.points))
 
@@ -464,9 +463,8 @@ def validate(assignment: Assignment, in_process: bool = False, only: Iterable[st
                 if progress:
                     progress(verdicts[-1])
             return Report(assignment, reference, verdicts)
-        grader = RealGrader(assignment, root, isolation)
+        grader = RealGrader(assignment, root, isolation, progress)
         grader.prepare()
-        grader.progress = (lambda result: progress(result)) if progress else None
         grader.grade_all(chosen)
         return Report(assignment, grader.results[REFERENCE], [grader.verdict(m) for m in chosen])
 

@@ -7,7 +7,7 @@ CIFAR-10, and the students' own confusion matrix.
                            parameters ([settings.lenet5] of assignment.toml), the input,
                            the output against the loss (compiled), 83,126 parameters
     test_alexnet           build_alexnet(): the same against [settings.alexnet], and the
-                           trainable / non-trainable split ([settings.alexnet_weights]);
+                           trainable / non-trainable split it declares;
                            built, never trained (too heavy for a CPU grader)
     test_confusion_matrix  confusion_matrix(y_true, y_pred, num_classes=10) against
                            reference.metrics.confusion_matrix, per_class_accuracy(matrix)
@@ -42,7 +42,6 @@ import functools
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from autograder import datasets
 from autograder.assignments import here
@@ -51,9 +50,9 @@ from autograder.checks.accuracy import STEPS, fitting_batch, thresholds_from
 from autograder.checks.budget import assert_within_budget
 from autograder.checks.compare import assert_array_matches
 from autograder.checks.hints import call, explaining, with_hint
-from autograder.checks.structure import ModelSpec, assert_structure, spec_from
-from autograder.checks.trained_models import (assert_accuracy_step, assert_trained, check_preprocess,
-                                              memo, shaped_for, trained_model)
+from autograder.checks.structure import spec_from
+from autograder.checks.trained_models import (assert_accuracy_step, assert_trained, memo, model_checks,
+                                              preprocess_checks, shaped_for, trained_model)
 from autograder.kernel import course_data
 from reference import metrics as ref_metrics
 from reference.data import CIFAR_LABELS, scale_pixels
@@ -65,7 +64,6 @@ THRESHOLDS = thresholds_from(ASSIGNMENT.thresholds)
 TRAINING_CELL = ASSIGNMENT.training_cell
 CLASSES = len(CIFAR_LABELS)
 TIE_MARGIN = float(SETTINGS["matrix"]["tie_margin"])
-IMAGE = (32, 32, 3)
 
 # Examples per property test: enough to meet every common mistake on these small inputs,
 # few enough that a submission's checks take a second or two through the bridge.
@@ -74,88 +72,20 @@ PROPERTY = property_settings(max_examples=25)
 
 # --------------------------------------------------------------------------- 1. preprocess
 
-@grade("test_preprocess")
-def test_preprocess_scales_the_course_pixels(student):
-    pixels = np.zeros((2, *IMAGE), dtype=np.uint8)
-    pixels[0].flat[:3] = (0, 51, 255)  # -> 0.0, 0.2, 1.0
-    pixels[1] = 128
-    check_preprocess(student, pixels)
-
-
-@grade("test_preprocess")
-@given(images=arrays(np.uint8, st.tuples(st.integers(1, 3), *map(st.just, IMAGE)),
-                     elements=st.integers(0, 255)))
-@property_settings(max_examples=12)
-def test_preprocess_any_images(student, images):
-    check_preprocess(student, images)
+for _check in preprocess_checks(DATASET):  # the colour images keep their shape
+    globals()[_check.__name__] = grade("test_preprocess")(_check)
 
 
 # --------------------------------------------------------------------------- 2-3. the networks
+# Each exact to the course: its layers (weight 2), its input, its output against the loss,
+# its parameters (AlexNet's trainable / non-trainable split too): [settings.lenet5], [settings.alexnet].
 
-def built(student, function: str):
-    """What the student's `function()` returns (compiled, untrained), rebuilt here once."""
-    return memo(student, f"built:{function}", lambda: student.model(function, build=True))
-
-
-def _weight_counts(model) -> tuple[int, int]:
-    """(trainable, non-trainable) parameters of a rebuilt model, as Keras's summary counts them."""
-    def count(weights):
-        return int(sum(int(np.prod(w.shape)) for w in weights))
-    return count(model.trainable_weights), count(model.non_trainable_weights)
-
-
-def network_checks(function: str, grade_id: str, spec: ModelSpec, split: dict | None = None) -> None:
-    """The checks of one prescribed network, added to this module in notebook order: its
-    layers (weight 2), its input, its output against the loss, its parameters."""
-    what = f"{function}()"
-
-    def layers(student):
-        assert_structure(built(student, function), ModelSpec(layers=spec.layers), what)
-
-    def input_shape(student):
-        assert_structure(built(student, function), ModelSpec(input_shape=spec.input_shape), what)
-
-    def output_fits_the_loss(student):
-        model = built(student, function)
-        assert model.loss is not None, (f"{what} returns a model that is not compiled: call "
-                                        "model.compile(...) before returning it")
-        assert_structure(model, ModelSpec(loss=spec.loss), what)
-
-    def parameters(student):
-        model = built(student, function)
-        if split is None:
-            assert_structure(model, ModelSpec(parameters=spec.parameters), what)
-            return
-        low, high = spec.parameters
-        try:
-            total = int(model.model.count_params())
-        except (AttributeError, ValueError):  # a model never built has no weights to count
-            raise AssertionError(f"{what} differs from the exercise:\n- parameters: expected "
-                                 f"{low:,}, found none (the model is not built: start it with "
-                                 "keras.Input(shape=(32, 32, 3)))") from None
-        trainable, frozen = _weight_counts(model.model)
-        differences = [] if low <= total <= high else [
-            f"parameters: expected {low:,}, found {total:,}"]
-        if trainable != split["trainable"]:
-            differences.append(f"trainable parameters: expected {split['trainable']:,}, found "
-                               f"{trainable:,}")
-        if frozen != split["non_trainable"]:
-            differences.append(f"non-trainable parameters: expected {split['non_trainable']:,} "
-                               "(the BatchNormalization layers' moving means and variances), "
-                               f"found {frozen:,}")
-        assert not differences, f"{what} differs from the exercise:\n" + "\n".join(
-            f"- {d}" for d in differences)
-
-    short = function.removeprefix("build_")
-    for check, weight in ((layers, 2.0), (input_shape, 1.0), (output_fits_the_loss, 1.0),
-                          (parameters, 1.0)):
-        check.__name__ = f"test_{short}_{check.__name__}"
-        globals()[check.__name__] = grade(grade_id, weight)(check)
-
-
-network_checks("build_lenet5", "test_lenet5", spec_from(SETTINGS["lenet5"]))
-network_checks("build_alexnet", "test_alexnet", spec_from(SETTINGS["alexnet"]),
-               SETTINGS["alexnet_weights"])
+for _function, _grade_id, _declared in (("build_lenet5", "test_lenet5", SETTINGS["lenet5"]),
+                                         ("build_alexnet", "test_alexnet", SETTINGS["alexnet"])):
+    for _check, _weight in model_checks(spec_from(_declared), _function,
+                                        prefix=_function.removeprefix("build_")):
+        globals()[_check.__name__] = grade(_grade_id, _weight)(_check)
+del _check, _weight, _function, _grade_id, _declared
 
 
 # --------------------------------------------------------------------------- 4. confusion matrix

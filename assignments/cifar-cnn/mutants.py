@@ -179,6 +179,16 @@ MUTANTS = [adapted(m) for m in classifier_build_mutants(lenet5, LENET5, OUTPUT)]
                                   OUTPUT)},
         {"test_alexnet": ("relu", "linear")},
         keeps=("test_preprocess", "test_lenet5", "test_confusion_matrix")),
+    Mutant(
+        "alexnet_for_greyscale_images",  # the MNIST input of the course's first CNNs
+        {"build_alexnet": alexnet(*ALEXNET, OUTPUT, first="keras.Input(shape=(28, 28, 1))")},
+        {"test_alexnet": ("input shape: expected (32, 32, 3), found (28, 28, 1)",)},
+        keeps=("test_preprocess", "test_lenet5", "test_confusion_matrix")),
+    Mutant(
+        "alexnet_not_compiled",
+        {"build_alexnet": alexnet(*ALEXNET, OUTPUT).replace(f"    model.compile({COMPILED})\n", "")},
+        {"test_alexnet": ("not compiled",)},
+        keeps=("test_preprocess", "test_lenet5", "test_confusion_matrix")),
     # confusion_matrix and per_class_accuracy
     Mutant(
         "confusion_matrix_transposed",  # and the matrix of the model with it

@@ -305,6 +305,8 @@ class ModelSpec:
     input_shape: tuple | None = None           # without the batch axis
     output: Layer | None = None                # the last layer (kind None: any class)
     parameters: tuple[int, int] | None = None  # inclusive range
+    trainable_parameters: tuple[int, int] | None = None      # the model's, inclusive range
+    non_trainable_parameters: tuple[int, int] | None = None  # e.g. BatchNormalization's statistics
     loss: str | tuple[str, ...] | None = None  # the loss (or any of the losses) asked for
     requires: list[Requirement] | None = None  # counts of layers, for open exercises
 
@@ -361,12 +363,14 @@ def _requirement(entry: dict, i: int) -> Requirement:
 
 def spec_from(declared: dict) -> ModelSpec:
     """The ModelSpec of assignment.toml's [model] table (format: structure.py)."""
-    unknown = set(declared) - {"layers", "input_shape", "loss", "parameters", "output", "requires"}
+    unknown = set(declared) - {"layers", "input_shape", "loss", "output", "requires", *COUNTS}
     if unknown:
         raise ValueError(f"[model] has unknown keys: {', '.join(sorted(unknown))}")
-    parameters = declared.get("parameters")
-    if isinstance(parameters, int):
-        parameters = (parameters, parameters)
+
+    def count(key: str) -> tuple[int, int] | None:
+        value = declared.get(key)
+        return (value, value) if isinstance(value, int) else None if value is None else tuple(value)
+
     loss = declared.get("loss")
     layers = declared.get("layers")
     requires = declared.get("requires")
@@ -375,6 +379,8 @@ def spec_from(declared: dict) -> ModelSpec:
         input_shape=tuple(declared["input_shape"]) if "input_shape" in declared else None,
         output=_layer(declared["output"], "output") if "output" in declared else None,
         loss=tuple(loss) if isinstance(loss, list) else loss,
-        parameters=tuple(parameters) if parameters is not None else None,
+        parameters=count("parameters"),
+        trainable_parameters=count("trainable_parameters"),
+        non_trainable_parameters=count("non_trainable_parameters"),
         requires=None if requires is None else [_requirement(e, i) for i, e in enumerate(requires)],
     )

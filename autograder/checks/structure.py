@@ -10,6 +10,7 @@ The [model] table of assignment.toml (read by `spec_from`)
     input_shape = [28, 28, 1]                  # without the batch axis
     loss = "sparse_categorical_crossentropy"   # or a list: any of them
     parameters = 101770                        # or [low, high], inclusive
+    # trainable_parameters / non_trainable_parameters: the same, for the model's split
     # A fixed exercise: the whole stack after the input, in order.
     layers = [
         { class = "Conv2D", filters = 32, kernel_size = 3, activation = "relu" },
@@ -46,9 +47,10 @@ compiled with a from_logits=True cross-entropy for a softmax / sigmoid one.
 """
 from __future__ import annotations
 
+import math
 import re
 
-from autograder.checks.model_spec import (ACTIVATION_LAYERS, MODELS, REGULARISERS, Layer,
+from autograder.checks.model_spec import (ACTIVATION_LAYERS, COUNTS, MODELS, REGULARISERS, Layer,
                                           ModelSpec, Requirement, differing, keras_defaults,
                                           read_layer, same_kind, show, spec_from)
 
@@ -108,11 +110,16 @@ def _input_shape(model):
         return None
 
 
-def _parameters(model) -> int | None:
+def weight_counts(model) -> dict[str, int] | None:
+    """The model's parameters, trainable ones and non-trainable ones (as Keras's summary counts
+    them); None for a model never built, which has no weights to count."""
     try:
-        return int(model.count_params())
-    except (AttributeError, ValueError):   # a model never built has no weights to count
+        total = int(model.count_params())
+        trainable = int(sum(math.prod(w.shape) for w in model.trainable_weights))
+    except (AttributeError, ValueError):
         return None
+    return {"parameters": total, "trainable_parameters": trainable,
+            "non_trainable_parameters": total - trainable}
 
 
 # --------------------------------------------------------------------------- comparing
@@ -220,13 +227,18 @@ def structure_differences(model, spec: ModelSpec, compiled_loss: str | None = No
     if spec.output is not None and last is not None and spec.layers is None:
         out += _output(spec.output, last, from_logits)
     out += _loss(spec, compiled_loss, from_logits, last)
-    if spec.parameters is not None:
-        low, high = spec.parameters
-        count = _parameters(model)
-        if count is None or not low <= count <= high:
-            wanted = f"{low:,}" if low == high else f"between {low:,} and {high:,}"
-            out.append(f"parameters: expected {wanted}, found "
-                       f"{'none (the model is not built)' if count is None else f'{count:,}'}")
+    counts = weight_counts(model)
+    for key in COUNTS:
+        wanted = getattr(spec, key)
+        if wanted is None:
+            continue
+        (low, high), found = wanted, None if counts is None else counts[key]
+        if found is None or not low <= found <= high:
+            label = key.replace("non_trainable", "non-trainable").replace("_", " ")
+            expected = f"{low:,}" if low == high else f"between {low:,} and {high:,}"
+            out.append(f"{label}: expected {expected}, found " + (
+                f"{found:,}" if found is not None else
+                "none (the model is not built: start it with keras.Input(shape=...))"))
     return out
 
 

@@ -9,6 +9,7 @@ every check that needs the model fails with the same reason.
 from __future__ import annotations
 
 import functools
+import numbers
 
 import numpy as np
 
@@ -35,9 +36,21 @@ def memo(student, key: str, compute):
     return value
 
 
-def built_model(student):
-    """What the student's build_model() returns (compiled, untrained)."""
-    return memo(student, "built", lambda: student.model("build_model", build=True))
+def measured(student) -> dict[str, float]:
+    """The figures the checks measured of this student (accuracy per dataset, errors), by
+    memo key: a tuple's items as key[i]. For benchmarks and reports."""
+    figures: dict[str, float] = {}
+    for key, (ok, value) in student.__dict__.get("_dlgrade_memo", {}).items():
+        values = value if isinstance(value, tuple) else (value,)
+        if ok and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
+            for i, v in enumerate(values):
+                figures[key if len(values) == 1 else f"{key}[{i}]"] = float(v)
+    return figures
+
+
+def built_model(student, function: str = "build_model"):
+    """What the student's `function()` returns (compiled, untrained)."""
+    return memo(student, f"built:{function}", lambda: student.model(function, build=True))
 
 
 def trained_model(student):
@@ -188,6 +201,68 @@ def assert_trained(student, dataset_name: str, units: int | None = None) -> None
 
 # --------------------------------------------------------------------------- the checks
 
+def preprocess_checks(dataset: str, model_input: tuple | None = None) -> list:
+    """preprocess(images) on the course's pixels and on any images of the dataset's shape:
+    the course's scaling, each image of the model's input shape (`model_input`; a CNN's adds
+    a channel axis), else as given. Unmarked test functions, in order."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from hypothesis.extra.numpy import arrays
+
+    from autograder.checks import property_settings
+
+    def test_preprocess_scales_the_course_pixels(student):
+        pixels = np.zeros((2, *image_shape(dataset)), dtype=np.uint8)
+        pixels[0].flat[:3] = (0, 51, 255)  # -> 0.0, 0.2, 1.0
+        pixels[1] = 128
+        check_preprocess(student, pixels, model_input)
+
+    # deferred: the images' shape comes from the data, loaded at the first example
+    @given(images=st.deferred(lambda: arrays(
+        np.uint8, st.tuples(st.integers(1, 3), *map(st.just, image_shape(dataset))),
+        elements=st.integers(0, 255))))
+    @property_settings(max_examples=12)
+    def test_preprocess_any_images(student, images):
+        check_preprocess(student, images, model_input)
+
+    return [test_preprocess_scales_the_course_pixels, test_preprocess_any_images]
+
+
+def model_checks(spec: ModelSpec, function: str = "build_model", prefix: str = "model",
+                 layers_weight: float = 2.0) -> list[tuple]:
+    """What `function()` returns against `spec`, one mistake one check: its layers (or the
+    required layers and output), its input, its output against the loss (and compiled), its
+    parameter counts when the spec gives them. (test function, weight) pairs, in order,
+    named test_<prefix>_layers and so on."""
+    what = f"{function}()"
+
+    def layers(student):
+        assert_structure(built_model(student, function), ModelSpec(
+            layers=spec.layers, requires=spec.requires, output=spec.output), what)
+
+    def input_shape(student):
+        assert_structure(built_model(student, function), ModelSpec(input_shape=spec.input_shape), what)
+
+    def output_fits_the_loss(student):
+        built = built_model(student, function)
+        assert built.loss is not None, (f"{what} returns a model that is not compiled: call "
+                                        "model.compile(...) before returning it")
+        assert_structure(built, ModelSpec(loss=spec.loss), what)
+
+    def parameters(student):
+        assert_structure(built_model(student, function), ModelSpec(
+            parameters=spec.parameters, trainable_parameters=spec.trainable_parameters,
+            non_trainable_parameters=spec.non_trainable_parameters), what)
+
+    counted = any(v is not None for v in (spec.parameters, spec.trainable_parameters,
+                                          spec.non_trainable_parameters))
+    found = [(layers, layers_weight), (input_shape, 1.0), (output_fits_the_loss, 1.0)]
+    found += [(parameters, 1.0)] if counted else []
+    for check, _ in found:
+        check.__name__ = f"test_{prefix}_{check.__name__}"
+    return found
+
+
 def image_classifier_checks(assignment, weights: dict[str, float] | None = None) -> dict:
     """The hidden checks of a "preprocess, build, train" image-classifier assignment, as
     test functions for the assignment's check module to take into its globals. What they
@@ -201,11 +276,7 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None)
     test_accuracy        the trained `model` on the grader's test split, in Threshold's steps
     test_training_time   the training cell within its calibrated budget
     """
-    from hypothesis import given
-    from hypothesis import strategies as st
-    from hypothesis.extra.numpy import arrays
-
-    from autograder.checks import grade, property_settings
+    from autograder.checks import grade
     from autograder.checks.accuracy import STEPS
     from autograder.checks.accuracy import thresholds_from
     from autograder.checks.budget import assert_within_budget
@@ -224,45 +295,10 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None)
         checks[function.__name__] = grade(grade_id, weight)(function)
         return function
 
-    def test_preprocess_scales_the_course_pixels(student):
-        pixels = np.zeros((2, *image_shape(dataset)), dtype=np.uint8)
-        pixels[0].flat[:3] = (0, 51, 255)  # -> 0.0, 0.2, 1.0
-        pixels[1] = 128
-        check_preprocess(student, pixels, model_input)
-
-    # deferred: the images' shape comes from the data, loaded at the first example
-    @given(images=st.deferred(lambda: arrays(
-        np.uint8, st.tuples(st.integers(1, 3), *map(st.just, image_shape(dataset))),
-        elements=st.integers(0, 255))))
-    @property_settings(max_examples=12)
-    def test_preprocess_any_images(student, images):
-        check_preprocess(student, images, model_input)
-
-    def test_model_layers(student):
-        assert_structure(built_model(student), ModelSpec(
-            layers=spec.layers, requires=spec.requires, output=spec.output), "build_model()")
-
-    def test_model_input_shape(student):
-        assert_structure(built_model(student), ModelSpec(input_shape=spec.input_shape),
-                              "build_model()")
-
-    def test_model_output_fits_the_loss(student):
-        built = built_model(student)
-        assert built.loss is not None, ("build_model() returns a model that is not compiled: "
-                                        "call model.compile(...) before returning it")
-        assert_structure(built, ModelSpec(loss=spec.loss), "build_model()")
-
-    def test_model_parameters(student):
-        assert_structure(built_model(student), ModelSpec(parameters=spec.parameters),
-                              "build_model()")
-
-    check(test_preprocess_scales_the_course_pixels, "test_preprocess")
-    check(test_preprocess_any_images, "test_preprocess")
-    check(test_model_layers, "test_model", weights["layers"])
-    check(test_model_input_shape, "test_model")
-    check(test_model_output_fits_the_loss, "test_model")
-    if spec.parameters is not None:
-        check(test_model_parameters, "test_model")
+    for function in preprocess_checks(dataset, model_input):
+        check(function, "test_preprocess")
+    for function, weight in model_checks(spec, layers_weight=weights["layers"]):
+        check(function, "test_model", weight)
 
     for step in range(1, STEPS + 1):
         def test_accuracy(student, step=step):

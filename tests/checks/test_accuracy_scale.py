@@ -156,3 +156,22 @@ def test_an_untrained_model_is_told_where_it_is(monkeypatch, accuracy, units, la
         trained_models.assert_trained(student, "data", units)
     student._dlgrade_memo = {"accuracy:data": (True, 0.9 if units == 1 else 0.5)}
     trained_models.assert_trained(student, "data", units)
+
+
+def test_what_the_checks_measured_is_read_back_from_their_memo():
+    from autograder.checks.trained_models import measured, memo
+
+    class Student:
+        pass
+
+    student = Student()
+    memo(student, "accuracy:mnist", lambda: np.float32(0.5))
+    memo(student, "errors", lambda: (17.9, 23.4))
+    memo(student, "trained", lambda: object())  # a model: no figure
+
+    def fails():
+        raise AssertionError("could not run")
+
+    with pytest.raises(AssertionError):
+        memo(student, "accuracy:cifar10", fails)
+    assert measured(student) == {"accuracy:mnist": 0.5, "errors[0]": 17.9, "errors[1]": 23.4}

@@ -91,3 +91,19 @@ def test_the_public_asserts_still_reject_a_model_without_the_exercise():
     with pytest.raises(AssertionError, match="a hidden Dense layer"):
         run_public(public_cell("mnist-ann", "test_model"),
                    lambda: sequential(L.Flatten(), L.Dense(10, activation="softmax")))
+
+
+@pytest.mark.parametrize("name, shape, written", [
+    ("mnist-ann", (28, 28), "np.asarray(images, dtype='float32').reshape(-1, 28, 28) / 255"),
+    ("fashion-ann", (28, 28), "np.asarray(images, dtype='float32').reshape(-1, 28, 28) / 255"),
+    ("fashion-cnn", (28, 28), "np.asarray(images, dtype='float32').reshape(-1, 28, 28, 1) / 255"),
+    ("fashion-cnn", (28, 28), "np.expand_dims(np.asarray(images) / 255.0, axis=-1)"),
+    ("cifar-cnn", (32, 32, 3), "np.asarray(images, dtype='float32').reshape(-1, 32, 32, 3) / 255"),
+])
+def test_public_preprocess_asserts_accept_a_reshaping_answer(name, shape, written):
+    """A preprocess that reshapes to the image size is right for every image the checks give."""
+    import numpy as np
+
+    namespace = {"np": np, "x_train": np.zeros((5, *shape), dtype=np.uint8)}
+    exec(f"def preprocess(images):\n    return {written}\n", namespace)
+    exec(compile(public_cell(name, "test_preprocess"), "<public asserts>", "exec"), namespace)
