@@ -73,9 +73,9 @@ class LocalStudent:
     def __repr__(self) -> str:  # Hypothesis prints fixtures in falsifying examples
         return self._label
 
-    def function(self, name: str, give_back: bool = False) -> Callable[..., Any]:
+    def function(self, name: str, give_back: bool = False, datasets: bool = False) -> Callable[..., Any]:
         """The student's function; with `give_back`, each call returns (result, (args, kwargs)
-        as the call left them)."""
+        as the call left them); with `datasets`, the result as describe_data describes it."""
         target = self._namespace.get(name)
         if target is None:
             raise StudentError(f"function {name}() is not defined in your notebook")
@@ -86,6 +86,8 @@ class LocalStudent:
             args, kwargs = loads(dumps((list(args), kwargs)))
             try:
                 result = target(*args, **kwargs)
+                if datasets:
+                    result = kernel_side.describe_data(result)
             except Exception as exc:  # noqa: BLE001 - any student error is a failed test
                 raise StudentError(f"{name}() raised {describe_exception(exc)}") from None
             return loads(dumps((result, (args, kwargs)) if give_back else result), MAX_VALUE_BYTES)
@@ -117,6 +119,9 @@ class LocalStudent:
                 raise StudentError(f"{name}() did not return a Keras model (it returned a "
                                    f"{type(target).__name__})")
             raise StudentError(f"{name} is not a Keras model (it is a {type(target).__name__})")
+        words = kernel_side.too_large(target)
+        if words:
+            raise StudentError(f"{name}{'()' if build else ''}: {words}")
         try:
             payload = model_payload(target)
         except Exception as exc:  # noqa: BLE001 - a model that cannot describe itself
@@ -194,6 +199,8 @@ class KernelStudent:
                 raise StudentError(f"{name}: the reply is nested too deeply to be read") from None
         if status == "raised":
             raise StudentError(f"{name}() raised {message.get('message')}")
+        if status == "too_large":
+            raise StudentError(f"{name}: {message.get('message')}")
         if status == "missing":
             if kind == "function":
                 raise StudentError(f"function {name}() is not defined in your notebook")
@@ -210,9 +217,10 @@ class KernelStudent:
             raise StudentError(f"{name}: {message.get('message')}")
         raise StudentError(f"{name}: no usable reply from the kernel")
 
-    def function(self, name: str, give_back: bool = False) -> Callable[..., Any]:
+    def function(self, name: str, give_back: bool = False, datasets: bool = False) -> Callable[..., Any]:
         """The student's function in the kernel; with `give_back`, each call returns (result,
-        (args, kwargs) as the call left them)."""
+        (args, kwargs) as the call left them); with `datasets`, the result as the kernel's
+        describe_data describes it (a tf.data dataset cannot cross)."""
         if not name.isidentifier():
             raise ValueError(f"not a function name: {name!r}")
 
@@ -220,7 +228,8 @@ class KernelStudent:
             if name in self._hung:
                 raise StudentTimeout(self._hung[name])
             arguments = dumps((list(args), kwargs))
-            code = f"__dlgrade__['call'](globals(), {name!r}, {arguments!r}, {bool(give_back)})"
+            code = (f"__dlgrade__['call'](globals(), {name!r}, {arguments!r}, {bool(give_back)}, "
+                    f"{bool(datasets)})")
             try:
                 return self._result(self._request(code, f"{name}()"), name, "function")
             except StudentTimeout as exc:
@@ -246,6 +255,8 @@ class KernelStudent:
                                 MAX_TRANSFER_BYTES)
         if build and (message or {}).get("status") == "missing":
             raise StudentError(f"function {name}() is not defined in your notebook")
+        if build and (message or {}).get("status") == "too_large":
+            raise StudentError(f"{name}(): {message.get('message')}")
         if build and (message or {}).get("status") == "not_model":
             raise StudentError(f"{name}() did not return a Keras model (it returned a "
                                f"{message.get('type')})")

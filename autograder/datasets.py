@@ -5,7 +5,10 @@ $DLGRADE_DATA, then the loud embedded fallback): the student's kernel gets the
 training split only, written by `prepare` into a directory the sandbox shows
 read-only (course_data.py reads it); the grader keeps the test split and
 measures the rebuilt model on it (`evaluation`). The test images never enter a
-kernel.
+kernel. A folder dataset (the flower photos) is prepared as a folder: the training
+files copied, one subfolder per class, and beside it a small probe folder of the
+grader's own (other classes, other image sizes) that checks call the student's
+loading function on.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import warnings
 from pathlib import Path
 from typing import Iterable
@@ -27,21 +31,26 @@ STUDENT_DATA_DIR = Path(".dlgrade") / "student-data"
 @functools.lru_cache(maxsize=None)
 def evaluation(name: str):
     """The dataset as the grader holds it, loaded once per process: a reference.data.Dataset
-    for images, a reference.hdb.HdbData (train and test DataFrames) for the HDB sales."""
-    from reference import data, hdb
+    for images, a reference.hdb.HdbData (train and test DataFrames) for the HDB sales, a
+    reference.flowers.FolderDataset for a folder of photos."""
+    from reference import data, flowers, hdb
 
     with warnings.catch_warnings():  # the fallback is named in every message that uses it
         warnings.simplefilter("ignore", data.FallbackDataWarning)
-        return hdb.load() if name in course_data.TABLES else data.load(name)
+        if name in course_data.TABLES:
+            return hdb.load()
+        return flowers.load() if name in course_data.FOLDERS else data.load(name)
 
 
 def student_words(name: str, dataset) -> str:
     """Where the data came from, as the student's notebook prints it (no grader paths)."""
-    from reference import data
+    from reference import data, flowers
 
     if dataset.embedded:
-        what = (f"{len(dataset.train) + len(dataset.test):,} generated sales in the file's format"
-                if name in course_data.TABLES else data.source(name).stand_in_words)
+        if name in course_data.TABLES:
+            what = f"{len(dataset.train) + len(dataset.test):,} generated sales in the file's format"
+        else:
+            what = flowers.STAND_IN_WORDS if name in course_data.FOLDERS else data.source(name).stand_in_words
         return (f"EMBEDDED STAND-IN, not the real {name}: {what} "
                 "(the grader has no copy of the real data; it measures your model on the "
                 "same stand-in)")
@@ -60,6 +69,36 @@ def manifest_path(root: Path, name: str) -> Path:
     return Path(root) / STUDENT_DATA_DIR / f"{name}.json"
 
 
+def student_folder(root: Path, name: str) -> Path:
+    """Where `prepare` writes a folder dataset's training files (the kernel reads them there)."""
+    return Path(root) / STUDENT_DATA_DIR / course_data.file_name(name)
+
+
+def probe_folder(root: Path, name: str) -> Path:
+    """The grader's own small folder beside it, for checks of a student's loading function."""
+    return Path(root) / STUDENT_DATA_DIR / f"{course_data.file_name(name)}-probe"
+
+
+def _write_folder(folder: Path, dataset) -> None:
+    """The training files, one subfolder per class, and the probe folder beside them."""
+    from reference import flowers
+
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    for path, label in dataset.train:
+        target = partial / dataset.classes[label] / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    probe = folder.with_name(folder.name + "-probe")
+    shutil.rmtree(probe, ignore_errors=True)
+    flowers.write_probe(probe)
+    for tree in (partial, probe):  # the kernel runs as another uid
+        for path in (tree, *tree.rglob("*")):
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(partial, folder)
+
+
 def prepare(root: Path, names: Iterable[str]) -> list[str]:
     """Write the training split of each dataset in `names` (an assignment's declared
     datasets); the directories to show its kernels (none when there are no datasets).
@@ -76,6 +115,11 @@ def prepare(root: Path, names: Iterable[str]) -> list[str]:
             arrays = None
             text = dataset.train.to_csv(index=False)
             size, digest = len(dataset.train), hashlib.sha256(text.encode()).hexdigest()
+        elif name in course_data.FOLDERS:
+            from reference import flowers
+
+            arrays = text = None
+            size, digest = len(dataset.train), flowers.files_digest(dataset)
         else:
             arrays = dict(zip(("x_train", "y_train", "x_val", "y_val"), (
                 a for part in course_data.validation_split(dataset.x_train, dataset.y_train)
@@ -86,10 +130,14 @@ def prepare(root: Path, names: Iterable[str]) -> list[str]:
                     "validation": size - course_data.held_back(size), "digest": digest}
         path = folder / course_data.file_name(name)
         try:
-            unchanged = json.loads(manifest_path(root, name).read_text()) == manifest and path.is_file()
+            unchanged = json.loads(manifest_path(root, name).read_text()) == manifest and path.exists()
         except (OSError, ValueError):
             unchanged = False
         if unchanged:
+            continue
+        if name in course_data.FOLDERS:
+            _write_folder(path, dataset)
+            _write_manifest(root, name, manifest)
             continue
         partial = path.with_name(path.name + ".partial" + path.suffix)
         if arrays is None:
@@ -98,9 +146,13 @@ def prepare(root: Path, names: Iterable[str]) -> list[str]:
             np.savez(partial, **arrays, source=np.array(manifest["source"]))
         os.chmod(partial, 0o644)
         os.replace(partial, path)
-        manifest_path(root, name).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-        os.chmod(manifest_path(root, name), 0o644)
+        _write_manifest(root, name, manifest)
     return [str(folder)]
+
+
+def _write_manifest(root: Path, name: str, manifest: dict) -> None:
+    manifest_path(root, name).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    os.chmod(manifest_path(root, name), 0o644)
 
 
 def manifests(root: Path, names: Iterable[str]) -> list[Path]:

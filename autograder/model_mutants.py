@@ -37,32 +37,34 @@ def training(fit_images: str = "preprocess(x_train)", fit_labels: str = "y_train
 
 
 def classifier_build_mutants(model, hidden: tuple[str, ...], output: str,
-                             compiled: str = COMPILED) -> list[Mutant]:
+                             compiled: str = COMPILED,
+                             keeps: tuple[str, ...] = ("test_preprocess",)) -> list[Mutant]:
     """Mistakes in a classifier's build_model: `model(*layers, first=..., prelude=...,
     compile_args=...)` writes the cell with the course's first layers, `hidden` and
-    `output` are the reference's layers after them (Keras source)."""
+    `output` are the reference's layers after them (Keras source); `keeps`: the cells
+    before the model's, which keep full marks."""
     return [
         Mutant(
             "output_sigmoid_with_softmax_loss",
             {"build_model": model(*hidden, output.replace('"softmax"', '"sigmoid"'))},
             {"test_model": ("sigmoid", "does not fit the loss")},
-            keeps=("test_preprocess",)),
+            keeps=keeps),
         Mutant(
             "model_not_compiled",
             {"build_model": model(*hidden, output).replace(f"    model.compile({compiled})\n", "")},
             {"test_model": ("not compiled",), "test_accuracy": ("looks untrained",),
              "test_training_time": ("could not be timed",)},
-            keeps=("test_preprocess",)),
+            keeps=keeps),
         Mutant(
             "lambda_layer",
             {"build_model": model("keras.layers.Lambda(lambda x: x * 1.0)", *hidden, output)},
             {cell: ("Lambda layer",) for cell in MODEL_CELLS},
-            keeps=("test_preprocess",)),
+            keeps=keeps),
         Mutant(
             "custom_layer",
             {"build_model": model("Doubling()", *hidden, output, prelude=CUSTOM_LAYER)},
             {cell: ("not a standard Keras class",) for cell in MODEL_CELLS},
-            keeps=("test_preprocess",)),
+            keeps=keeps),
     ]
 
 
@@ -139,11 +141,13 @@ def image_classifier_mutants(hidden: tuple[str, ...], output: str,
     ] + training_mutants() + preprocess_mutants()
 
 
-def sleeps_past_the_budget(make_training=training, factor: float = 3.0) -> Mutant:
+def sleeps_past_the_budget(make_training=training, factor: float = 3.0,
+                           keeps: tuple[str, ...] = ("test_preprocess", "test_model",
+                                                     "test_accuracy")) -> Mutant:
     """A training cell that sleeps past `factor` x the reference's time after training."""
     return Mutant(
         "training_sleeps_past_its_budget",
         {"train": Timed(lambda seconds: make_training(
             after=f"import time\ntime.sleep({factor * seconds + 1.0:.2f})"))},
         {"test_training_time": (f"over the budget of {factor:g} x the reference solution",)},
-        keeps=("test_preprocess", "test_model", "test_accuracy"))
+        keeps=keeps)

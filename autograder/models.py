@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 
 from autograder.errors import StudentError
+from autograder.kernel.bridge import MAX_PARAMETERS  # noqa: F401 - one limit, both ends
 from autograder.kernel.bridge import model_payload  # noqa: F401 - LocalStudent sends models as the kernel does
 
 MAX_CONFIG_BYTES = 2 * 2**20
-MAX_PARAMETERS = 20_000_000
 MAX_DEPTH = 64
 
 LAYERS = frozenset("""
@@ -29,7 +29,7 @@ AveragePooling3D GlobalAveragePooling1D GlobalAveragePooling2D GlobalMaxPooling1
 GlobalMaxPooling2D BatchNormalization LayerNormalization Reshape Permute RepeatVector
 Embedding LSTM GRU SimpleRNN Bidirectional TimeDistributed Masking Rescaling Normalization
 Resizing CenterCrop RandomFlip RandomRotation RandomZoom RandomTranslation RandomContrast
-RandomCrop Concatenate Add Subtract Average Multiply Maximum Minimum ZeroPadding1D
+RandomCrop RandomBrightness Concatenate Add Subtract Average Multiply Maximum Minimum ZeroPadding1D
 ZeroPadding2D Cropping1D Cropping2D UpSampling1D UpSampling2D SpatialDropout1D
 SpatialDropout2D GaussianNoise GaussianDropout AlphaDropout Identity UnitNormalization
 """.split())

@@ -36,6 +36,7 @@ from autograder import cgroups
 
 SLOT_UID_BASE = 61000
 SUBMISSION_MOUNT = "/run/dlgrade/submission"
+SHM_SIZE = 64 * 2**20  # the kernel's private /dev/shm
 LEVELS = ("full", "partial", "none")
 
 
@@ -302,7 +303,9 @@ class SandboxKernelManager(QuietKernelManager):
             return out
 
         args += ["--dev", "/dev", "--proc", "/proc",
-                 "--size", str(parse_size(self.tmp_size)), "--perms", "1777", "--tmpfs", "/tmp"]
+                 "--size", str(parse_size(self.tmp_size)), "--perms", "1777", "--tmpfs", "/tmp",
+                 # POSIX semaphores (multiprocessing's locks, Keras's file indexing) live here
+                 "--size", str(SHM_SIZE), "--perms", "1777", "--tmpfs", "/dev/shm"]
         for env_dir in _python_dirs():
             args += parents(env_dir) + ["--ro-bind", env_dir, env_dir]
             made.add(env_dir)

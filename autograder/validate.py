@@ -291,14 +291,21 @@ class InProcessGrader:
         self._reference: Graded | None = None
         self.reference_seconds: float | None = None
 
-    def _grade(self, namespace: dict, label: str, seconds: dict | None = None,
-               grade_id: str | None = None, cells: Iterable[str] | None = None) -> Graded:
+    def student(self, namespace: dict, label: str = "student", seconds: dict | None = None):
+        """A LocalStudent of `namespace` with what the executor tells checks (the course root,
+        its prepared data, the cells' times)."""
         from autograder.bridge import LocalStudent
-        from autograder.checks.runner import run_checks
 
-        student = LocalStudent(namespace, label=label, context={
+        datasets.prepare(self.root, self.assignment.datasets)  # rewritten only when changed
+        return LocalStudent(namespace, label=label, context={
             "assignment": self.assignment.name, "course_root": self.root,
             "cell_seconds": seconds or {}, "budgets": []})
+
+    def _grade(self, namespace: dict, label: str, seconds: dict | None = None,
+               grade_id: str | None = None, cells: Iterable[str] | None = None) -> Graded:
+        from autograder.checks.runner import run_checks
+
+        student = self.student(namespace, label, seconds)
         cells = tuple(cells or self.assignment.grade_ids)
         if grade_id is None and set(cells) != set(self.assignment.grade_ids):
             grade_id = cells  # only these cells' checks run

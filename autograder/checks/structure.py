@@ -36,7 +36,8 @@ layers of its class (a list: any of them) that have its other arguments:
 those `after` the first layer of a class or `before` the last one. `output`
 may leave out `class`.
 
-Forms that are the same model are the same to the spec: 3 == [3, 3] == (3, 3)
+Forms that are the same model are the same to the spec (a nested model is read as
+its layers, unless the spec names a "Model"): 3 == [3, 3] == (3, 3)
 for a size; an argument at its Keras default matches the default; pooling's
 strides None is pool_size; an activation as an argument or as its own layer
 (Activation, ReLU, Softmax, LeakyReLU after a linear layer); Reshape to one
@@ -96,11 +97,27 @@ def fold(layers: list[Layer]) -> list[Layer]:
     return out
 
 
-def describe_layers(model, ignore: set[str] | None = None) -> list[Layer]:
+def describe_layers(model, ignore: set[str] | None = None, flatten: bool = False) -> list[Layer]:
     """The model's layers as the spec sees them (InputLayer and `ignore` left out,
-    activation layers folded into the layer before)."""
+    activation layers folded into the layer before); with `flatten`, a nested model's
+    layers in its place (an augmentation Sequential inside a model)."""
     ignore = {"InputLayer"} | REGULARISERS if ignore is None else ignore
-    return fold([read_layer(layer) for layer in model.layers if type(layer).__name__ not in ignore])
+
+    def walk(parent):
+        for layer in parent.layers:
+            kind = type(layer).__name__
+            if flatten and kind in MODELS:
+                yield from walk(layer)
+            elif kind not in ignore:
+                yield read_layer(layer)
+    return fold(list(walk(model)))
+
+
+def names_a_model(spec: ModelSpec) -> bool:
+    """Whether the spec judges a nested model as one layer (a pretrained base)."""
+    kinds = [layer.kind for layer in (*(spec.layers or ()), spec.output) if layer is not None]
+    kinds += [k for requirement in spec.requires or () for k in requirement.kinds]
+    return any(kind in MODELS for kind in kinds)
 
 
 def _input_shape(model):
@@ -209,7 +226,7 @@ def structure_differences(model, spec: ModelSpec, compiled_loss: str | None = No
     the model was compiled with) is judged against spec.loss and the output layer when given;
     `from_logits` (the loss's flag) lets a linear output stand for a softmax / sigmoid one."""
     out: list[str] = []
-    layers = describe_layers(model, spec.ignore)
+    layers = describe_layers(model, spec.ignore, flatten=not names_a_model(spec))
     last = layers[-1] if layers else None
     if spec.input_shape is not None:
         shape = _input_shape(model)

@@ -105,7 +105,9 @@ def held_out(dataset_name: str):
     words = (f"the grader's {len(data.y_test):,} held-out test images"
              + (" (the embedded stand-in data: the real dataset is not installed on this grader)"
                 if data.embedded else ""))
-    return scale_pixels(data.x_test), data.y_test, words, data.embedded
+    # a folder dataset's models rescale inside themselves: they take raw 0..255 pixels
+    x = data.x_test if getattr(data, "raw_pixels", False) else scale_pixels(data.x_test)
+    return x, data.y_test, words, data.embedded
 
 
 def threshold_for(thresholds: dict[str, Threshold], embedded: bool) -> Threshold:
@@ -183,7 +185,7 @@ def assert_accuracy_step(student, dataset_name: str, thresholds: dict[str, Thres
         chance = chance_level(y, units)
         untrained = accuracy < trained_level(chance)
         raise with_hint(failure, f"the model looks untrained (chance is {chance:.0%}): did "
-                                 "the training cell fit it on all of x_train?" if untrained
+                                 "the training cell fit it on all the training data?" if untrained
                         else None) from None
 
 
@@ -195,8 +197,8 @@ def assert_trained(student, dataset_name: str, units: int | None = None) -> None
     if accuracy < trained_level(chance):
         raise with_hint(AssertionError(
             f"`model` looks untrained: its accuracy {accuracy:.4f} is {where} chance "
-            f"({chance:.0%})"), "the training cell did not fit the model on x_train (or fitted "
-                                "it on a few images only)")
+            f"({chance:.0%})"), "the training cell did not fit the model on the training data "
+                                "(or fitted it on a few images only)")
 
 
 # --------------------------------------------------------------------------- the checks
@@ -263,14 +265,16 @@ def model_checks(spec: ModelSpec, function: str = "build_model", prefix: str = "
     return found
 
 
-def image_classifier_checks(assignment, weights: dict[str, float] | None = None) -> dict:
+def image_classifier_checks(assignment, weights: dict[str, float] | None = None,
+                            preprocess: bool = True) -> dict:
     """The hidden checks of a "preprocess, build, train" image-classifier assignment, as
     test functions for the assignment's check module to take into its globals. What they
     check comes from its declaration: the dataset, the [model] spec, the thresholds and
     the training cell.
 
     test_preprocess      preprocess(images): the course's scaling, each image of the model's
-                         declared input shape (kept; a CNN's with a channel axis)
+                         declared input shape (kept; a CNN's with a channel axis); left
+                         out with preprocess=False (a model that rescales inside itself)
     test_model           what build_model() returns: layers (or required layers and output),
                          input, output vs loss, parameters
     test_accuracy        the trained `model` on the grader's test split, in Threshold's steps
@@ -295,7 +299,7 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None)
         checks[function.__name__] = grade(grade_id, weight)(function)
         return function
 
-    for function in preprocess_checks(dataset, model_input):
+    for function in preprocess_checks(dataset, model_input) if preprocess else ():
         check(function, "test_preprocess")
     for function, weight in model_checks(spec, layers_weight=weights["layers"]):
         check(function, "test_model", weight)

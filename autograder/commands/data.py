@@ -52,7 +52,7 @@ def known() -> list[str]:
     from autograder.kernel import course_data
     from reference import data
 
-    return sorted(data.DATASETS) + sorted(course_data.TABLES)
+    return sorted(data.DATASETS) + sorted(course_data.TABLES) + sorted(course_data.FOLDERS)
 
 
 def _is_table(name: str) -> bool:
@@ -61,23 +61,37 @@ def _is_table(name: str) -> bool:
     return name in course_data.TABLES
 
 
+def _is_folder(name: str) -> bool:
+    from autograder.kernel import course_data
+
+    return name in course_data.FOLDERS
+
+
 def about(name: str) -> tuple[str, str]:
     """(what it is, its download size)."""
     from reference import data, hdb
 
     if _is_table(name):
         return (f"HDB resale flat prices from Jan 2017 (data.gov.sg), {hdb.CSV_NAME}", "about 20 MB")
+    if _is_folder(name):
+        return ("TensorFlow's flower photos: 3,670 JPEG files of 5 species, a folder per class",
+                "218 MB")
     source = data.source(name)
     return source.about, source.size
 
 
 def where(name: str) -> tuple[str, Path | None]:
     """("Keras cache" | "DLGRADE_DATA" | "missing", the folder)."""
-    from reference import data, hdb
+    from reference import data, flowers, hdb
 
     if _is_table(name):
         path, _ = hdb.find_csv()
         return ("DLGRADE_DATA", path.parent) if path else ("missing", None)
+    if _is_folder(name):
+        if flowers.in_keras_cache():
+            return "Keras cache", flowers.keras_folder()
+        copy = flowers.instructor_copy()
+        return ("DLGRADE_DATA", copy) if copy else ("missing", None)
     if data.in_keras_cache(name):
         return "Keras cache", data.keras_home() / "datasets"
     copy = data.instructor_copy(name)
@@ -115,6 +129,19 @@ def fetch(name: str) -> str | None:
         return ("not downloadable by dlgrade: download the CSV 'Resale flat prices based on "
                 "registration date from Jan-2017 onwards' from data.gov.sg into a folder and "
                 "set DLGRADE_DATA to that folder")
+    if _is_folder(name):
+        from reference import flowers
+
+        try:
+            folder = flowers.fetch()
+        except Exception as exc:  # noqa: BLE001 - offline, refused
+            return f"download failed: {type(exc).__name__}: {str(exc)[:300]}"
+        archive = folder.parents[1] / f"{flowers.FOLDER}_archive"  # get_file keeps it beside
+        if archive.is_file():
+            sums = recorded()
+            sums[archive.name] = _sha256(archive)
+            _manifest_path().write_text(json.dumps(sums, indent=1, sort_keys=True) + "\n")
+        return None
     source = data.source(name)
     try:
         with data._socket_timeout(data.DOWNLOAD_TIMEOUT):
@@ -132,11 +159,22 @@ def verify(name: str) -> tuple[bool, str]:
     """(ok, what was found): here for real, checksums matching, loadable."""
     import warnings
 
-    from reference import data, hdb
+    from reference import data, flowers, hdb
 
     place, folder = where(name)
     if place == "missing":
         return False, "missing: grading would use the embedded stand-in (dlgrade data fetch)"
+    if _is_folder(name):
+        try:
+            found = flowers.split(folder, place)
+        except Exception as exc:  # noqa: BLE001 - a damaged copy
+            return False, f"unreadable: {type(exc).__name__}: {str(exc)[:200]}"
+        counts = {c: len(p) for c, p in flowers.class_files(folder).items()}
+        total = sum(counts.values())
+        usual = "" if counts == flowers.REAL_COUNTS else (
+            f" (the published set has {sum(flowers.REAL_COUNTS.values()):,}: another copy?)")
+        return True, (f"{total:,} photos of {len(found.classes)} species in {place} "
+                      f"({len(found.train):,} to train on, {len(found.test):,} held out){usual}")
     if _is_table(name):
         try:
             rows = hdb.read_csv(hdb.find_csv()[0])

@@ -20,6 +20,9 @@ import numpy as np
 
 MAX_TRANSFER_BYTES = 64 * 1024 * 1024  # a model: its config and weights
 MAX_VALUE_BYTES = 8 * 1024 * 1024      # what a function returns, a variable's value
+MAX_PARAMETERS = 20_000_000             # a model's, rebuilt in the grader's memory
+# The most float32 weights that fit MAX_TRANSFER_BYTES once base64 (4/3) encoded.
+SENDABLE_PARAMETERS = min(MAX_PARAMETERS, MAX_TRANSFER_BYTES * 3 // 4 // 4)
 RESULT_MIME = "application/x-dlgrade-result+json"
 
 
@@ -103,9 +106,45 @@ def _encoded(value, limit=MAX_VALUE_BYTES):
     return reply(payload)
 
 
-def call(namespace, name, arguments, give_back=False):
+def describe_data(value):
+    """A data pipeline as data the grader can judge: a tf.data dataset (or a tuple or list
+    of them) -> its element spec (shape with -1 for None, dtype), cardinality, class names
+    and file paths where it carries them (image_dataset_from_directory's), and the size of
+    its first batch. Anything else -> {"type": its type name}. Reads one batch only."""
+    if isinstance(value, (tuple, list)):
+        return [describe_data(part) for part in value]
+    if not (hasattr(value, "element_spec") and hasattr(value, "take")):
+        return {"type": type(value).__name__}
+    specs = value.element_spec
+    specs = list(specs) if isinstance(specs, tuple) else [specs]
+
+    def spec(s):
+        try:
+            return {"shape": [-1 if n is None else int(n) for n in s.shape.as_list()],
+                    "dtype": s.dtype.name}
+        except (AttributeError, ValueError, TypeError):  # unknown rank, nested structures
+            return {"shape": None, "dtype": type(s).__name__}
+
+    out = {"type": "Dataset", "spec": [spec(s) for s in specs]}
+    try:
+        out["cardinality"] = int(value.cardinality())
+    except Exception:  # noqa: BLE001 - a dataset that cannot say
+        out["cardinality"] = None
+    names, paths = getattr(value, "class_names", None), getattr(value, "file_paths", None)
+    out["class_names"] = [str(n) for n in names] if names is not None else None
+    out["file_paths"] = [str(p) for p in paths] if paths is not None else None
+    out["first_batch"] = None
+    for batch in value.take(1):
+        first = batch[0] if isinstance(batch, tuple) else batch
+        shape = getattr(first, "shape", None)
+        out["first_batch"] = int(shape[0]) if shape is not None and len(shape) else None
+    return out
+
+
+def call(namespace, name, arguments, give_back=False, describe=False):
     """Call the student's function `name` with the encoded arguments; with `give_back`, the
-    reply also holds the arguments as the call left them (did it change what it was given?)."""
+    reply also holds the arguments as the call left them (did it change what it was given?);
+    with `describe`, the result is sent as `describe_data` gives it."""
     target = namespace.get(name)
     if target is None:
         return reply({"status": "missing"})
@@ -114,6 +153,8 @@ def call(namespace, name, arguments, give_back=False):
     try:
         args, kwargs = decode(json.loads(arguments))
         result = target(*args, **kwargs)
+        if describe:
+            result = describe_data(result)
     except Exception as exc:  # noqa: BLE001 - any student error is the answer
         return reply({"status": "error", "message": describe_exception(exc)})
     return _encoded((result, (args, kwargs)) if give_back else result)
@@ -140,11 +181,28 @@ def model(namespace, name, build=False):
             return reply({"status": "raised", "message": describe_exception(exc)})
     if not (hasattr(target, "to_json") and hasattr(target, "get_weights")):
         return reply({"status": "not_model", "type": type(target).__name__})
+    words = too_large(target)
+    if words:
+        return reply({"status": "too_large", "message": words})
     try:
         payload = model_payload(target)
     except Exception as exc:  # noqa: BLE001 - a model that cannot describe itself
         return reply({"status": "error", "message": describe_exception(exc)})
     return _encoded(payload, MAX_TRANSFER_BYTES)
+
+
+def too_large(target):
+    """Words for a model with more weights than the grader reads, counted before any is
+    copied; None when it fits (or cannot say: a model never built has none)."""
+    try:
+        parameters = int(target.count_params())
+    except Exception:  # noqa: BLE001 - unbuilt, or not countable: the transfer limit still holds
+        return None
+    if parameters <= SENDABLE_PARAMETERS:
+        return None
+    return (f"the model has {parameters:,} parameters, over the {SENDABLE_PARAMETERS:,} the "
+            "grader reads (a Dense layer after Flatten of large feature maps is the usual "
+            "cause: pool or stride before flattening)")
 
 
 def model_payload(target):

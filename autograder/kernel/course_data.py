@@ -1,8 +1,9 @@
 """The course's datasets, loaded the same way on your computer and in the grader.
 
-    from course_data import load_data
+    from course_data import load_data, data_dir
     (x_train, y_train), (x_val, y_val) = load_data("mnist")
     train_rows, val_rows = load_data("hdb_resale")          # pandas DataFrames
+    flowers_dir = data_dir("flowers")                       # a folder, one subfolder a class
 
 You get the training data, with the last tenth of it held back as a validation
 set. The test data is not here: the grader keeps it and measures your model on
@@ -13,7 +14,8 @@ same data it measures your model with; it prints where they came from). On your
 own computer, the images come from Keras's own loader (`keras.datasets`, which
 downloads them once), the HDB sales from data.gov.sg's file
 (`resale-flat-prices-based-on-registration-date-from-jan-2017-onwards.csv`) in
-this folder.
+this folder, the flower photos from TensorFlow's own copy (`keras.utils.get_file`,
+which downloads them once).
 
 (The grader copies this file into every model assignment; it imports nothing
 of the grader's.)
@@ -30,7 +32,10 @@ VALIDATION_FRACTION = 0.1
 DATA_DIRS_VARIABLE = "DLGRADE_STUDENT_DATA"
 IMAGES = ("mnist", "fashion_mnist", "cifar10")
 TABLES = {"hdb_resale": "resale-flat-prices-based-on-registration-date-from-jan-2017-onwards.csv"}
-DATASETS = IMAGES + tuple(TABLES)
+# Folders of image files, one subfolder per class: (Keras's cache name, where it downloads).
+FOLDERS = {"flowers": ("flower_photos", "https://storage.googleapis.com/download.tensorflow.org/"
+                                        "example_images/flower_photos.tgz")}
+DATASETS = IMAGES + tuple(TABLES) + tuple(FOLDERS)
 # The columns read as text (the rest as numbers), as the file holds them.
 TEXT_COLUMNS = ("month", "town", "flat_type", "block", "street_name", "storey_range",
                 "flat_model", "remaining_lease")
@@ -48,7 +53,32 @@ def validation_split(x, y, fraction: float = VALIDATION_FRACTION):
 
 
 def file_name(name: str) -> str:
+    if name in FOLDERS:
+        return name
     return f"{name}.csv" if name in TABLES else f"{name}.npz"
+
+
+def data_dir(name: str, verbose: bool = True) -> Path:
+    """The folder of a folder dataset ("flowers"): one subfolder of images per class,
+    for keras.utils.image_dataset_from_directory. In the grader: the training photos it
+    prepared; elsewhere: Keras downloads them once into its cache."""
+    if name not in FOLDERS:
+        raise ValueError(f"{name!r} is not a folder of images: use load_data({name!r})"
+                         if name in DATASETS else
+                         f"unknown dataset {name!r}: the folders are {', '.join(FOLDERS)}")
+    for folder in filter(None, os.environ.get(DATA_DIRS_VARIABLE, "").split(os.pathsep)):
+        path = Path(folder) / file_name(name)
+        if path.is_dir():
+            if verbose:
+                print(f"{name}: {json.loads((Path(folder) / f'{name}.json').read_text())['source']}")
+            return path
+    import keras
+
+    cache_name, url = FOLDERS[name]
+    path = Path(keras.utils.get_file(cache_name, origin=url, extract=True)) / cache_name
+    if verbose:
+        print(f"{name}: from Keras's cache ({path})")
+    return path
 
 
 def _read_table(path):
@@ -88,6 +118,9 @@ def load_data(name: str, verbose: bool = True):
     """
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}: use one of {', '.join(DATASETS)}")
+    if name in FOLDERS:
+        raise ValueError(f"{name} is a folder of images: data_dir({name!r}) gives it, for "
+                         "keras.utils.image_dataset_from_directory")
     prepared = _prepared(name)
     if prepared is not None:
         data, source = prepared

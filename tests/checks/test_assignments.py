@@ -163,7 +163,6 @@ def _deletions():
 
 @pytest.mark.parametrize("name, deleted", _deletions())
 def test_a_deleted_function_costs_its_cell_and_its_callers_only(name, deleted, grader):
-    from autograder.bridge import LocalStudent
     from autograder.checks.runner import run_checks, score_groups
     from autograder.validate import reached_cells
 
@@ -173,7 +172,7 @@ def test_a_deleted_function_costs_its_cell_and_its_callers_only(name, deleted, g
     namespace.pop(deleted)
     reached = reached_cells(a, deleted)
     cell = a.cell_of(deleted)
-    outcomes = [o for o in run_checks(a, LocalStudent(namespace), grade_id=None if len(reached) > 1 else cell)
+    outcomes = [o for o in run_checks(a, g.student(namespace), grade_id=None if len(reached) > 1 else cell)
                 if o.grade_id in solution_cells(a)]
     scores = score_groups(outcomes)
     alone = set(a.cells[a.grade_ids.index(cell)].covers) == {deleted}

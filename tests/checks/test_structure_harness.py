@@ -385,3 +385,13 @@ def test_a_loss_object_is_its_function_name(written, name):
     from autograder.checks.structure import loss_name
 
     assert loss_name(written) == name
+
+
+def test_a_nested_model_is_read_as_its_layers_unless_the_spec_names_a_model():
+    inner = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(128, activation="relu")])
+    nested = _model(inner, keras.layers.Dense(10, activation="softmax"))
+    assert structure_differences(nested.model, MNIST, compiled_loss=nested.loss) == []
+    frozen_base = ModelSpec(layers=[Layer("Model"), Layer("Dense", 10, "softmax")])
+    assert structure_differences(nested.model, frozen_base) == []
+    flat = _model(*_right())
+    assert structure_differences(flat.model, frozen_base)[0].startswith("layer 1: expected Model")

@@ -121,3 +121,39 @@ def test_a_function_that_timed_out_is_not_called_again():
     with pytest.raises(StudentTimeout):
         student.function("max_pool")([1])
     assert len(sent) == 2  # other functions are still called
+
+
+def test_a_loading_function_is_described_not_sent(tmp_path):
+    keras = pytest.importorskip("keras")
+    from reference import flowers
+
+    flowers.write_probe(tmp_path)
+
+    def load(directory):
+        return keras.utils.image_dataset_from_directory(
+            directory, validation_split=0.2, subset="both", seed=1, image_size=(32, 32),
+            batch_size=8, verbose=False)
+
+    student = LocalStudent({"load": load, "number": lambda directory: 3})
+    train, val = student.function("load", datasets=True)(str(tmp_path))
+    assert train["type"] == "Dataset" and train["class_names"] == list(flowers.PROBE_CLASSES)
+    assert train["spec"] == [{"shape": [-1, 32, 32, 3], "dtype": "float32"},
+                             {"shape": [-1], "dtype": "int32"}]
+    assert (len(train["file_paths"]), len(val["file_paths"]), train["first_batch"]) == (24, 6, 8)
+    assert train["cardinality"] == 3
+    assert student.function("number", datasets=True)(str(tmp_path)) == {"type": "int"}
+    cached = LocalStudent({"load": lambda d: tuple(ds.cache() for ds in load(d))})
+    train, _ = cached.function("load", datasets=True)(str(tmp_path))
+    assert train["class_names"] is None and train["file_paths"] is None
+
+
+def test_a_model_too_big_to_send_is_refused_before_copying_its_weights():
+    keras = pytest.importorskip("keras")
+    big = keras.Sequential([keras.Input((64, 64, 64)), keras.layers.Flatten(),
+                            keras.layers.Dense(64)])  # 16.8M parameters: 67 MB of weights
+    student = LocalStudent({"build": lambda: big, "big": big})
+    with pytest.raises(StudentError, match=r"build\(\): the model has 16,777,280 parameters, "
+                                           r"over the 12,582,912 the grader reads"):
+        student.model("build", build=True)
+    with pytest.raises(StudentError, match="^big: the model has 16,777,280 parameters"):
+        student.model("big")

@@ -100,3 +100,18 @@ def test_a_failed_download_says_why(course_here, monkeypatch, capsys):
     assert cli.main(["data", "fetch", "mnist"]) == 1
     assert "mnist: download failed: OSError: Network is unreachable" in capsys.readouterr().err
     shutil.rmtree(data.keras_home(), ignore_errors=True)
+
+
+def test_the_flower_photos_are_listed_and_verified_where_keras_puts_them(course_here, tmp_path, capsys):
+    from reference import flowers
+
+    assert cli.main(["data", "list", "flowers"]) == 0
+    assert "flower photos: 3,670 JPEG files" in capsys.readouterr().out
+    assert cli.main(["data", "verify", "flowers"]) == 1
+    assert "FAILED  flowers: missing" in capsys.readouterr().out
+    folder = tmp_path / "keras" / "datasets" / "flower_photos" / "flower_photos"
+    flowers.write_stand_in(folder, per_class=10)
+    assert cli.main(["data", "verify", "flowers"]) == 0
+    out = capsys.readouterr().out
+    assert "ok      flowers: 50 photos of 5 species in Keras cache (40 to train on, 10 held out)" in out
+    assert "the published set has 3,670: another copy?" in out

@@ -128,6 +128,13 @@ REPLACEMENTS = {
 }
 
 
+# What Keras's image_dataset_from_directory does to index files: a ThreadPool, whose locks
+# are POSIX semaphores in /dev/shm. An honest kernel must be able to.
+THREAD_POOL = ("from multiprocessing.pool import ThreadPool\n"
+               "with ThreadPool(2) as pool:\n"
+               "    assert pool.map(abs, [-1, -2]) == [1, 2]\n")
+
+
 def _cell(nb, grade_id):
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
@@ -229,6 +236,9 @@ def graded(tmp_path_factory):
     linked = submit("symlink_submitted", solution)
     (linked / "data.db").symlink_to(root / "gradebook.db")
     submit("honest", solution)  # graded in the middle of the batch (alphabetical order)
+    pooled = nbformat.from_dict(json.loads(json.dumps(solution)))
+    _cell(pooled, "avg_pool").source = THREAD_POOL + _cell(pooled, "avg_pool").source
+    submit("honest_thread_pool", pooled)
 
     os.environ[SECRET] = "hunter2"
     try:
@@ -267,10 +277,12 @@ def _attack_contained(root, student):
 
 def test_the_batch_finishes_and_the_honest_student_is_untouched(graded):
     root, results, _ = graded
-    expected = {"empty", "honest", "symlink_submitted", *ATTACKS, *REPLACEMENTS, *TAMPERING}
+    expected = {"empty", "honest", "honest_thread_pool", "symlink_submitted", *ATTACKS,
+                *REPLACEMENTS, *TAMPERING}
     assert set(results) == expected
     assert len(expected) >= 30
     assert results["honest"].score == results["honest"].max_score == 15
+    assert results["honest_thread_pool"].score == 15, _results(root, "honest_thread_pool")
     assert results["empty"].score == 0
     for student in expected:
         data = _results(root, student)
