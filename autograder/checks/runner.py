@@ -139,7 +139,7 @@ def run_checks(assignment: Assignment, student, grade_id=None) -> list[TestOutco
     path = check_module_path(assignment).resolve()
     checks_module(assignment)  # imported here: an error in it is the instructor's, said plainly
     plugin = _CollectOutcomes(student, path, f"{assignment.name}.checks", grade_id)
-    args = [str(path), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+    args = [str(path), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
             # its teardown runs gc.collect() five times: over a second with Keras loaded
             "-p", "no:unraisableexception", "--noconftest", "-c", str(PYTEST_INI),
             "--rootdir", str(path.parent), "-o", "addopts=", "--assert=plain",
