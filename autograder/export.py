@@ -7,13 +7,20 @@
     csv     student_id, first_name, last_name, email, one column per assignment, total
 
 A student with no submission for an assignment gets an empty cell, so an import
-never overwrites a grade entered by hand with a 0.
+never overwrites a grade entered by hand with a 0. A submission the grader could not
+grade (not a notebook, refused files...) is not in nbgrader's gradebook; it still gets
+its row and the 0 the grader recorded, and is listed with the reason: in a `problems`
+column of the csv format, and beside a Canvas or Moodle file (whose importers would take
+an extra column for an assignment) in `<file>-problems.csv`.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
+
+PROBLEM_COLUMNS = ["student_id", "assignment", "score", "reason"]
 
 FORMATS = ("canvas", "moodle", "csv")
 
@@ -37,6 +44,37 @@ def gradebook_frame(db_url: str, course_id: str) -> tuple[pd.DataFrame, dict[str
             rows.append(row)
     frame = pd.DataFrame(rows, columns=["id", "first_name", "last_name", "email", *assignments])
     return frame, {name: max_scores[name] for name in assignments}
+
+
+def ungraded(root: Path, assignments: list[str]) -> list[dict]:
+    """The submissions the grader recorded as not gradable (autograded/*/*/results.json with
+    status "error"): student_id, assignment, score (the 0 recorded), reason."""
+    found = []
+    for name in assignments:
+        for path in sorted((Path(root) / "autograded").glob(f"*/{name}/results.json")):
+            try:
+                results = json.loads(path.read_text())
+            except (OSError, ValueError):
+                continue
+            if isinstance(results, dict) and results.get("status") == "error":
+                found.append({"student_id": path.parent.parent.name, "assignment": name,
+                              "score": float(results.get("score") or 0.0),
+                              "reason": str(results.get("reason") or "not graded")})
+    return found
+
+
+def with_ungraded(frame: pd.DataFrame, problems: list[dict]) -> pd.DataFrame:
+    """Every submitter a row: an ungraded submission's recorded score where the gradebook
+    has none (a student it does not know gets a row of their own)."""
+    frame = frame.copy()
+    for problem in problems:
+        student, assignment = problem["student_id"], problem["assignment"]
+        if student not in set(frame["id"]):
+            frame.loc[len(frame)] = {"id": student, "first_name": "", "last_name": "", "email": ""}
+        row = frame.index[frame["id"] == student][0]
+        if pd.isna(frame.at[row, assignment]):
+            frame.at[row, assignment] = problem["score"]
+    return frame.sort_values("id", kind="stable").reset_index(drop=True)
 
 
 def _display_name(row) -> str:
@@ -69,8 +107,9 @@ def to_lms(frame: pd.DataFrame, max_scores: dict[str, float], fmt: str) -> pd.Da
     raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
 
 
-def export(root: Path, fmt: str, output: Path | None = None) -> Path:
-    """Write the gradebook of the course at `root` in `fmt`; returns the file written."""
+def export(root: Path, fmt: str, output: Path | None = None) -> tuple[Path, list[dict]]:
+    """Write the gradebook of the course at `root` in `fmt`: (the file written, the
+    submissions that could not be graded, exported with their recorded 0)."""
     from autograder import course
 
     if fmt not in FORMATS:
@@ -79,7 +118,24 @@ def export(root: Path, fmt: str, output: Path | None = None) -> Path:
         raise FileNotFoundError(f"no gradebook in {root}: grade something first (dlgrade grade ASSIGNMENT)")
     api = course.api(root)
     frame, max_scores = gradebook_frame(api.coursedir.db_url, api.coursedir.course_id)
+    problems = ungraded(root, list(max_scores))
+    frame = with_ungraded(frame, problems)
+    table = to_lms(frame, max_scores, fmt)
     output = output or root / "exports" / f"grades-{fmt}.csv"
     output.parent.mkdir(parents=True, exist_ok=True)
-    to_lms(frame, max_scores, fmt).to_csv(output, index=False)
-    return output
+    sidecar = problems_path(output)
+    if fmt == "csv":
+        said: dict[str, list[str]] = {}
+        for p in problems:
+            said.setdefault(p["student_id"], []).append(f"{p['assignment']}: {p['reason']}")
+        table["problems"] = [" | ".join(said.get(s, [])) for s in table["student_id"]]
+    elif problems:
+        pd.DataFrame(problems, columns=PROBLEM_COLUMNS).to_csv(sidecar, index=False)
+    if (fmt == "csv" or not problems) and sidecar.exists():
+        sidecar.unlink()  # an earlier export's list, no longer true
+    table.to_csv(output, index=False)
+    return output, problems
+
+
+def problems_path(output: Path) -> Path:
+    return output.with_name(f"{output.stem}-problems.csv")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograder import course
-from autograder.export import FORMATS, export
+from autograder.export import FORMATS, export, problems_path
 
 
 def add_parser(subparsers) -> None:
@@ -17,6 +17,12 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    path = export(course.find_root(), args.fmt, args.output)
+    path, problems = export(course.find_root(), args.fmt, args.output)
     print(f"wrote {path}")
+    for problem in problems:
+        print(f"  {problem['student_id']}: {problem['assignment']} could not be graded, exported "
+              f"as {problem['score']:g}: {problem['reason']}")
+    if problems:
+        where = "its problems column" if args.fmt == "csv" else problems_path(path)
+        print(f"{len(problems)} submission(s) could not be graded: listed in {where}")
     return 0

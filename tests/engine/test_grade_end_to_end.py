@@ -153,7 +153,8 @@ def test_export_reads_back_as_the_gradebook(demo_course, fmt, monkeypatch, capsy
     monkeypatch.chdir(root)
     assert main(["export", "--format", fmt]) == 0
     path = root / "exports" / f"grades-{fmt}.csv"
-    assert str(path) in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert str(path) in out
     table = pd.read_csv(path, dtype={"SIS User ID": str, "ID number": str, "student_id": str})
     id_column = {"canvas": "SIS User ID", "moodle": "ID number", "csv": "student_id"}[fmt]
     if fmt == "canvas":
@@ -166,11 +167,23 @@ def test_export_reads_back_as_the_gradebook(demo_course, fmt, monkeypatch, capsy
         table = table.set_index(id_column)
     if fmt == "moodle":
         assert table.loc["ada", "Email address"] == "ada@example.edu"
-    # eve could not be graded: not in the gradebook as a submission, so her cell is empty
     for assignment in demo.DEMO_ASSIGNMENTS:
         for student in ("ada", "ben", "cy", "dee"):
             assert float(table.loc[student, assignment]) == pytest.approx(results[assignment][student].score)
-        assert pd.isna(table.loc["zoe", assignment])
+        assert pd.isna(table.loc["zoe", assignment])  # submitted nothing: left empty
+        # eve's file is not a notebook: not in nbgrader's gradebook, yet exported with the
+        # 0 the grader recorded, and said why
+        assert results[assignment]["eve"].status == "error"
+        assert float(table.loc["eve", assignment]) == 0.0
+        assert f"eve: {assignment} could not be graded, exported as 0: " in out
+    if fmt == "csv":
+        assert all(a in table.loc["eve", "problems"] for a in demo.DEMO_ASSIGNMENTS)
+        assert pd.isna(table.loc["ada", "problems"])
+    else:
+        listed = pd.read_csv(root / "exports" / f"grades-{fmt}-problems.csv")
+        assert list(listed.columns) == ["student_id", "assignment", "score", "reason"]
+        assert sorted(listed["assignment"]) == sorted(demo.DEMO_ASSIGNMENTS)
+        assert set(listed["student_id"]) == {"eve"} and listed["reason"].str.len().min() > 0
     if fmt == "csv":
         expected_total = sum(results[a]["ben"].score for a in demo.DEMO_ASSIGNMENTS)
         assert table.loc["ben", "total"] == pytest.approx(expected_total)
