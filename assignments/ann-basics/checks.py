@@ -482,13 +482,18 @@ def _loss_mistakes(name, y, p):
             (LOG_HINT, lambda: np.mean(_cce(y, p, log=np.log10))),
         ]
     error = y - p
+    # Where every error has the same size (one example), the RMSE and the MAE are one
+    # number: a result equal to it does not tell which was computed, so neither is named.
+    root_or_abs = [] if np.allclose(np.abs(error), np.abs(error).flat[0] if error.size else 0) else [
+        ("this is the RMSE (a square root was taken): MSE has no root", lambda: np.sqrt(np.mean(error ** 2))),
+        ("this is the MAE: MSE squares the errors", lambda: np.mean(np.abs(error))),
+    ]
     regression = {
         "mse": [
             ("the squared errors were summed: MSE is their MEAN", lambda: np.sum(error ** 2)),
             ("the mean error was squared: MSE is the mean of the squared errors, mean((y - p)^2)",
              lambda: np.mean(error) ** 2),
-            ("this is the RMSE (a square root was taken): MSE has no root", lambda: np.sqrt(np.mean(error ** 2))),
-            ("this is the MAE: MSE squares the errors", lambda: np.mean(np.abs(error))),
+            *root_or_abs,
             ("the errors were not squared: MSE is mean((y - p)^2)", lambda: np.mean(error)),
         ],
         "mae": [
@@ -583,14 +588,16 @@ def _counts(y_true, y_pred, size):
 
 def _accuracy_mistakes(y_true, y_pred):
     right = ref_metrics.accuracy(y_true, y_pred)
-    return [
+    found = [
         ("the rows were compared element by element: for one-hot labels or probabilities (N, C), "
          "first take each row's class with np.argmax(..., axis=1)", lambda: np.mean(y_true == y_pred)),
         ("this is the NUMBER of correct predictions: accuracy is their fraction (divide by N)",
          lambda: right * len(y_true)),
-        ("this is the error rate (1 - accuracy): accuracy is the fraction of CORRECT predictions",
-         lambda: 1 - right),
     ]
+    if len(y_true) > 1:  # on one example every wrong answer is 1 - accuracy: it tells nothing
+        found.append(("this is the error rate (1 - accuracy): accuracy is the fraction of "
+                      "CORRECT predictions", lambda: 1 - right))
+    return found
 
 
 def _confusion_mistakes(y_true, y_pred, num_classes):

@@ -69,3 +69,20 @@ def test_each_step_mistake_changes_the_notebook_example(description, switches):
         xor = (checks.KINK_X, checks.KINK_Y, checks.KINK_WEIGHTS, checks.KINK_BIASES, 0.1, "sigmoid")
     assert not checks._same_step(checks._variant_step(*xor, **switches), mlp.mse_gradient_step(*xor))
 
+
+
+def test_a_hint_is_named_only_when_the_input_tells_the_mistakes_apart():
+    import numpy as np
+
+    mae = lambda y, p: float(np.mean(np.abs(np.asarray(y, float) - np.asarray(p, float))))  # noqa: E731
+    # one error of 2: the MAE, the RMSE and the error's magnitude are all 2
+    with pytest.raises(AssertionError) as one_error:
+        checks._check_loss(LocalStudent({"mse": mae}), "mse", [0.0], [2.0])
+    assert "Likely mistake" not in str(one_error.value)
+    with pytest.raises(AssertionError, match="Likely mistake: this is the MAE"):
+        checks._check_loss(LocalStudent({"mse": mae}), "mse", [0.0, 0.0], [1.0, 3.0])
+    # accuracy on one example: any wrong answer is 1 - accuracy
+    axis0 = lambda t, p: float(np.mean(np.argmax(t, axis=0) == np.argmax(p, axis=0)))  # noqa: E731
+    with pytest.raises(AssertionError) as one_row:
+        checks._check_accuracy(LocalStudent({"accuracy": axis0}), [[0, 1]], [[0.9, 0.1]])
+    assert "error rate" not in str(one_row.value)
