@@ -63,10 +63,6 @@ class FolderDataset:
     def y_test(self) -> np.ndarray:
         return np.array([label for _, label in self.test], dtype=np.int32)
 
-    @property
-    def x_train(self) -> tuple:  # counted, never decoded here: the kernel reads the files
-        return tuple(path for path, _ in self.train)
-
     def __repr__(self) -> str:
         return (f"FolderDataset({self.name}: {len(self.train)} training and {len(self.test)} "
                 f"held-out files of {len(self.classes)} classes, from {self.source})")

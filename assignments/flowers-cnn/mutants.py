@@ -108,6 +108,12 @@ MUTANTS = classifier_build_mutants(model, (AUGMENT, RESCALE, *BLOCKS, *HEAD), OU
         {"test_augmentation": ("1 kind(s) of random layer", "at least two")},
         keeps=("test_load",)),
     Mutant(
+        "augmentation_with_zero_factors",  # two kinds of random layer that change nothing
+        {"build_augmentation": augmentation("keras.layers.RandomRotation(0.0)",
+                                            "keras.layers.RandomZoom(0.0)")},
+        {"test_augmentation": ("left the photos unchanged with training=True",)},
+        keeps=("test_load",)),
+    Mutant(
         "augmentation_that_rescales",  # active at inference: Rescaling is not a random layer
         {"build_augmentation": augmentation('keras.layers.RandomFlip("horizontal")',
                                             "keras.layers.RandomRotation(0.1)",
