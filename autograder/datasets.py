@@ -5,7 +5,7 @@ $DLGRADE_DATA, then the loud embedded fallback): the student's kernel gets the
 training split only, written by `prepare` into a directory the sandbox shows
 read-only (course_data.py reads it); the grader keeps the test split and
 measures the rebuilt model on it (`evaluation`). The test images never enter a
-kernel. A folder dataset (the flower photos) is prepared as a folder: the training
+kernel. A folder dataset (the flower photos, cats vs dogs) is prepared as a folder: the training
 files copied, one subfolder per class, and beside it a small probe folder of the
 grader's own (other classes, other image sizes) that checks call the student's
 loading function on.
@@ -32,25 +32,26 @@ STUDENT_DATA_DIR = Path(".dlgrade") / "student-data"
 def evaluation(name: str):
     """The dataset as the grader holds it, loaded once per process: a reference.data.Dataset
     for images, a reference.hdb.HdbData (train and test DataFrames) for the HDB sales, a
-    reference.flowers.FolderDataset for a folder of photos."""
-    from reference import data, flowers, hdb
+    reference.folders.FolderDataset for a folder of photos."""
+    from reference import data, folders, hdb
 
     with warnings.catch_warnings():  # the fallback is named in every message that uses it
         warnings.simplefilter("ignore", data.FallbackDataWarning)
         if name in course_data.TABLES:
             return hdb.load()
-        return flowers.load() if name in course_data.FOLDERS else data.load(name)
+        return folders.source(name).load() if name in course_data.FOLDERS else data.load(name)
 
 
 def student_words(name: str, dataset) -> str:
     """Where the data came from, as the student's notebook prints it (no grader paths)."""
-    from reference import data, flowers
+    from reference import data, folders
 
     if dataset.embedded:
         if name in course_data.TABLES:
             what = f"{len(dataset.train) + len(dataset.test):,} generated sales in the file's format"
         else:
-            what = flowers.STAND_IN_WORDS if name in course_data.FOLDERS else data.source(name).stand_in_words
+            what = (folders.source(name).stand_in_words if name in course_data.FOLDERS
+                    else data.source(name).stand_in_words)
         return (f"EMBEDDED STAND-IN, not the real {name}: {what} "
                 "(the grader has no copy of the real data; it measures your model on the "
                 "same stand-in)")
@@ -81,7 +82,7 @@ def probe_folder(root: Path, name: str) -> Path:
 
 def _write_folder(folder: Path, dataset) -> None:
     """The training files, one subfolder per class, and the probe folder beside them."""
-    from reference import flowers
+    from reference import folders
 
     partial = folder.with_name(folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
@@ -91,7 +92,7 @@ def _write_folder(folder: Path, dataset) -> None:
         shutil.copyfile(path, target)
     probe = folder.with_name(folder.name + "-probe")
     shutil.rmtree(probe, ignore_errors=True)
-    flowers.write_probe(probe)
+    folders.source(dataset.name).write_probe(probe)
     for tree in (partial, probe):  # the kernel runs as another uid
         for path in (tree, *tree.rglob("*")):
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
@@ -116,10 +117,10 @@ def prepare(root: Path, names: Iterable[str]) -> list[str]:
             text = dataset.train.to_csv(index=False)
             size, digest = len(dataset.train), hashlib.sha256(text.encode()).hexdigest()
         elif name in course_data.FOLDERS:
-            from reference import flowers
+            from reference import folders
 
             arrays = text = None
-            size, digest = len(dataset.train), flowers.files_digest(dataset)
+            size, digest = len(dataset.train), folders.files_digest(dataset)
         else:
             arrays = dict(zip(("x_train", "y_train", "x_val", "y_val"), (
                 a for part in course_data.validation_split(dataset.x_train, dataset.y_train)

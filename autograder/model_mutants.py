@@ -43,12 +43,12 @@ def classifier_build_mutants(model, hidden: tuple[str, ...], output: str,
     compile_args=...)` writes the cell with the course's first layers, `hidden` and
     `output` are the reference's layers after them (Keras source); `keeps`: the cells
     before the model's, which keep full marks."""
-    return [
-        Mutant(
-            "output_sigmoid_with_softmax_loss",
-            {"build_model": model(*hidden, output.replace('"softmax"', '"sigmoid"'))},
-            {"test_model": ("sigmoid", "does not fit the loss")},
-            keeps=keeps),
+    softmax = [Mutant(
+        "output_sigmoid_with_softmax_loss",
+        {"build_model": model(*hidden, output.replace('"softmax"', '"sigmoid"'))},
+        {"test_model": ("sigmoid", "does not fit the loss")},
+        keeps=keeps)] if '"softmax"' in output else []
+    return softmax + [
         Mutant(
             "model_not_compiled",
             {"build_model": model(*hidden, output).replace(f"    model.compile({compiled})\n", "")},
@@ -92,6 +92,39 @@ def training_mutants(make=training) -> list[Mutant]:
             {"test_accuracy": ("model is not defined",),
              "test_training_time": ("could not be timed", "model is not defined")},
             keeps=("test_preprocess", "test_model")),
+    ]
+
+
+def dataset_training_mutants(make, epochs: int, keeps: tuple[str, ...],
+                             stub_keeps: tuple[str, ...] | None = None) -> list[Mutant]:
+    """Mistakes in a training cell that fits `train_ds`, a tf.data dataset of (images, labels)
+    batches (image_dataset_from_directory's): `make(fit=...)` writes the cell, fit="" leaves
+    model.fit out. `keeps`: the cells that keep full marks; `stub_keeps` those that do when the
+    cell is left as the stub (default: `keeps`)."""
+    shuffled = make(fit="model.fit(train_ds.map(lambda x, y: (x, tf.random.shuffle(y))), "
+                        f"epochs={epochs}, verbose=0)")
+    return [
+        Mutant(
+            "untrained_model",
+            {"train": make(fit="")},
+            {"test_accuracy": ("looks untrained",), "test_training_time": ("looks untrained",)},
+            keeps=keeps),
+        Mutant(
+            "trained_on_one_batch",
+            {"train": make(fit=f"model.fit(train_ds.take(1), epochs={epochs}, verbose=0)")},
+            {"test_accuracy": ("below",)},
+            keeps=keeps),
+        Mutant(
+            "labels_shuffled_apart_from_images",
+            {"train": "import tensorflow as tf\n" + shuffled},
+            {"test_accuracy": ("looks untrained",), "test_training_time": ("looks untrained",)},
+            keeps=keeps),
+        Mutant(
+            "training_cell_left_as_the_stub",
+            {"train": STUB},
+            {"test_accuracy": ("model is not defined",),
+             "test_training_time": ("could not be timed", "model is not defined")},
+            keeps=keeps if stub_keeps is None else stub_keeps),
     ]
 
 

@@ -6,204 +6,25 @@ its cache: `$KERAS_HOME/datasets/flower_photos/flower_photos/<class>/*.jpg`. An
 instructor copy is the same folder under `$DLGRADE_DATA/flower_photos/`. Without
 either, the embedded stand-in is generated: 125 images a class of five visibly
 different kinds of flower, of varied sizes, written as JPEG files in the same
-layout, so the students' `image_dataset_from_directory` reads it as it reads the
-real one.
-
-The grader holds out every fifth file of a class (in name order, 20%) and measures
-on it; the student's kernel sees the other files only.
+layout. The grader holds out every fifth file of a class (in name order, 20%) and
+measures on it; the student's kernel sees the other files only (reference.folders).
 """
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
-import warnings
-from dataclasses import dataclass
-from functools import cached_property
-from pathlib import Path
-
 import numpy as np
 
-from reference import data
-from reference.data import DOWNLOAD_TIMEOUT, FallbackDataWarning, _socket_timeout
+from reference.folders import FolderDataset, FolderSource, class_files, files_digest, read_images  # noqa: F401
 
 NAME = "flowers"
 CLASSES = ("daisy", "dandelion", "roses", "sunflowers", "tulips")
 URL = "https://storage.googleapis.com/download.tensorflow.org/example_images/flower_photos.tgz"
 FOLDER = "flower_photos"      # get_file's extraction folder, and the archive's own top folder
 REAL_COUNTS = {"daisy": 633, "dandelion": 898, "roses": 641, "sunflowers": 699, "tulips": 799}
-# What image_dataset_from_directory reads (other files in a class folder are ignored).
-IMAGE_SUFFIXES = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
-TEST_EVERY = 5                # the 5th, 10th, ... file of each class is held out
 IMAGE_SIZE = (64, 64)         # what the grader resizes the held-out images to (the assignment's)
 STAND_IN_PER_CLASS = 125
-STAND_IN_VERSION = 1          # bump when the generator changes: a new folder is written
 STAND_IN_WORDS = ("generated pictures of five kinds of flower (125 a class, JPEG files in "
                   "flower_photos' folder layout), not the real flower photos")
-
-
-@dataclass(frozen=True)
-class FolderDataset:
-    """A folder dataset split into the files the student trains on and those the grader keeps."""
-
-    name: str
-    folder: Path                                # holds one subfolder per class
-    classes: tuple[str, ...]
-    train: tuple[tuple[Path, int], ...]         # (file, label)
-    test: tuple[tuple[Path, int], ...]
-    source: str
-    embedded: bool = False
-    raw_pixels: bool = True                     # the models rescale inside themselves
-
-    @cached_property
-    def x_test(self) -> np.ndarray:
-        return read_images([path for path, _ in self.test], IMAGE_SIZE)
-
-    @cached_property
-    def y_test(self) -> np.ndarray:
-        return np.array([label for _, label in self.test], dtype=np.int32)
-
-    def __repr__(self) -> str:
-        return (f"FolderDataset({self.name}: {len(self.train)} training and {len(self.test)} "
-                f"held-out files of {len(self.classes)} classes, from {self.source})")
-
-
-def read_images(paths, size: tuple[int, int]) -> np.ndarray:
-    """float32 pixels 0..255, shape (N, height, width, 3): decoded and resized as
-    keras.utils.image_dataset_from_directory does (bilinear, no crop)."""
-    import tensorflow as tf
-
-    images = []
-    for path in paths:
-        image = tf.io.decode_image(tf.io.read_file(str(path)), channels=3, expand_animations=False)
-        images.append(tf.image.resize(image, size, method="bilinear").numpy())
-    return np.stack(images).astype(np.float32) if images else np.zeros((0, *size, 3), np.float32)
-
-
-def class_files(folder: Path) -> dict[str, list[Path]]:
-    """Each class subfolder's image files, in name order (classes in name order too)."""
-    found = {}
-    for sub in sorted(p for p in Path(folder).iterdir() if p.is_dir()):
-        found[sub.name] = sorted(p for p in sub.iterdir()
-                                 if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-    return found
-
-
-def split(folder: Path, source: str, embedded: bool = False) -> FolderDataset:
-    files = class_files(folder)
-    if tuple(files) != CLASSES:
-        raise FileNotFoundError(f"{folder} holds the classes {', '.join(files) or 'none'}, "
-                                f"not {', '.join(CLASSES)}")
-    empty = [name for name, paths in files.items() if len(paths) < TEST_EVERY]
-    if empty:
-        raise FileNotFoundError(f"{folder}: too few images in {', '.join(empty)}")
-    train, test = [], []
-    for label, name in enumerate(CLASSES):
-        for i, path in enumerate(files[name], start=1):
-            (test if i % TEST_EVERY == 0 else train).append((path, label))
-    return FolderDataset(NAME, Path(folder), CLASSES, tuple(train), tuple(test), source, embedded)
-
-
-# --- where it is ---------------------------------------------------------------------------
-
-def keras_folder() -> Path:
-    return data.keras_home() / "datasets" / FOLDER / FOLDER
-
-
-def instructor_copy() -> Path | None:
-    for root in filter(None, os.environ.get("DLGRADE_DATA", "").split(os.pathsep)):
-        if (Path(root) / FOLDER / CLASSES[0]).is_dir():
-            return Path(root) / FOLDER
-    return None
-
-
-def in_keras_cache() -> bool:
-    return all((keras_folder() / name).is_dir() for name in CLASSES)
-
-
-def fetch() -> Path:
-    """Download and extract through Keras's own get_file (its progress bar): the class folder."""
-    import keras
-
-    with _socket_timeout(DOWNLOAD_TIMEOUT):
-        extracted = keras.utils.get_file(FOLDER, origin=URL, extract=True)
-    return Path(extracted) / FOLDER
-
-
-def load(download: bool = False) -> FolderDataset:
-    """Keras cache (or download), then $DLGRADE_DATA, then the loud embedded stand-in."""
-    tried = []
-    if in_keras_cache() or download:
-        try:
-            folder = keras_folder() if in_keras_cache() else fetch()
-            return split(folder, f"Keras ({folder})")
-        except Exception as exc:  # noqa: BLE001 - offline, damaged cache
-            tried.append(f"Keras cache failed ({type(exc).__name__}: {str(exc)[:200]})")
-    else:
-        tried.append(f"not in the Keras cache {keras_folder()}")
-    copy = instructor_copy()
-    if copy is not None:
-        try:
-            return split(copy, f"DLGRADE_DATA ({copy})")
-        except Exception as exc:  # noqa: BLE001 - a damaged copy: said, never graded on
-            tried.append(f"unreadable in DLGRADE_DATA {copy} ({type(exc).__name__}: {str(exc)[:200]})")
-    else:
-        tried.append("not in DLGRADE_DATA")
-    folder = stand_in_folder()
-    words = (f"EMBEDDED FALLBACK for {NAME}: {STAND_IN_WORDS}. The real data was not found "
-             f"({'; '.join(tried)}). Put it in the Keras cache or $DLGRADE_DATA for real results.")
-    warnings.warn(words, FallbackDataWarning, stacklevel=2)
-    return split(folder, words, embedded=True)
-
-
-# --- the embedded stand-in -------------------------------------------------------------------
-
-def stand_in_folder() -> Path:
-    """The generated stand-in, written once per machine and user (atomically)."""
-    base = Path(tempfile.gettempdir()) / f"dlgrade-{os.getuid()}"
-    folder = base / f"{FOLDER}-stand-in-v{STAND_IN_VERSION}"
-    if (folder / ".complete").is_file():
-        return folder
-    base.mkdir(mode=0o755, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(dir=base, prefix=".partial-"))
-    write_stand_in(partial)
-    (partial / ".complete").write_text("ok\n")
-    os.chmod(partial, 0o755)  # kernels (another uid) are shown copies, never this folder
-    try:
-        os.rename(partial, folder)
-    except OSError:  # another process wrote it first
-        import shutil
-
-        shutil.rmtree(partial, ignore_errors=True)
-    return folder
-
-
-def write_stand_in(folder: Path, per_class: int = STAND_IN_PER_CLASS, seed: int = 0) -> None:
-    from PIL import Image
-
-    rng = np.random.default_rng(seed)
-    for label, name in enumerate(CLASSES):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-        for i in range(per_class):
-            height, width = (int(v) for v in rng.integers(72, 128, size=2))
-            picture = flower(label, height, width, rng)
-            Image.fromarray(picture).save(folder / name / f"{name}_{i:04d}.jpg", quality=90)
-
-
 PROBE_CLASSES = ("anemone", "bluebell", "crocus")  # none of the five: a loader must read its folder
-PROBE_PER_CLASS = 10
-
-
-def write_probe(folder: Path, seed: int = 1) -> None:
-    """A small folder of the grader's own: three other classes, other image sizes."""
-    from PIL import Image
-
-    rng = np.random.default_rng(seed)
-    for kind, name in enumerate(PROBE_CLASSES):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-        for i in range(PROBE_PER_CLASS):
-            height, width = (int(v) for v in rng.integers(40, 100, size=2))
-            Image.fromarray(flower(kind, height, width, rng)).save(folder / name / f"{i:02d}.jpg")
 
 
 def flower(kind: int, height: int, width: int, rng: np.random.Generator) -> np.ndarray:
@@ -252,10 +73,12 @@ def flower(kind: int, height: int, width: int, rng: np.random.Generator) -> np.n
     return np.clip(picture, 0, 255).astype(np.uint8)
 
 
-def files_digest(dataset: FolderDataset) -> str:
-    """Which training files the student gets, and their bytes: the prepared copy's fingerprint."""
-    digest = hashlib.sha256()
-    for path, label in dataset.train:
-        digest.update(f"{label}/{path.name}\n".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+SOURCE = FolderSource(
+    name=NAME, classes=CLASSES, url=URL, folder=FOLDER,
+    about="TensorFlow's flower photos: 3,670 JPEG files of 5 species, a folder per class",
+    size="218 MB", real_counts=REAL_COUNTS, draw=flower, stand_in_words=STAND_IN_WORDS,
+    stand_in_per_class=STAND_IN_PER_CLASS, probe_classes=PROBE_CLASSES, image_size=IMAGE_SIZE)
+
+load, split, fetch = SOURCE.load, SOURCE.split, SOURCE.fetch
+keras_folder, instructor_copy, in_keras_cache = SOURCE.keras_folder, SOURCE.instructor_copy, SOURCE.in_keras_cache
+write_stand_in, write_probe = SOURCE.write_stand_in, SOURCE.write_probe

@@ -28,139 +28,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import datasets
 from autograder.assignments import here
 from autograder.checks import grade
-from autograder.checks.hints import with_hint
+from autograder.checks.folder_loading import loader_checks
 from autograder.checks.structure import describe_layers
-from autograder.checks.trained_models import built_model, held_out, image_classifier_checks, memo
-from reference import flowers
+from autograder.checks.trained_models import built_model, held_out, image_classifier_checks
 
 ASSIGNMENT = here(__file__)
 DATASET, = ASSIGNMENT.datasets
-SETTINGS = ASSIGNMENT.settings
-IMAGE_SIZE = tuple(SETTINGS["image_size"])
-BATCH_SIZE = int(SETTINGS["batch_size"])
-VALIDATION = float(SETTINGS["validation_split"])
-AUGMENTATION = tuple(SETTINGS["augmentation"])
-LOADER = "load_flowers"
+AUGMENTATION = tuple(ASSIGNMENT.settings["augmentation"])
 
 # --------------------------------------------------------------------------- 1. load_flowers
 
-def _folders(student):
-    root = student.context["course_root"]
-    return datasets.student_folder(root, DATASET), datasets.probe_folder(root, DATASET)
-
-
-def _loaded(student, folder):
-    """What load_flowers(folder) returned, described by the kernel: [train, val]."""
-    def load():
-        result = student.function(LOADER, datasets=True)(str(folder))
-        kinds = [part.get("type") for part in result] if isinstance(result, list) else None
-        assert kinds == ["Dataset", "Dataset"], (
-            f"{LOADER}() must return (train_ds, val_ds), two datasets; it returned "
-            + (f"{len(kinds)} value(s) of type {', '.join(map(str, kinds))}" if kinds is not None
-               else f"a {result.get('type') if isinstance(result, dict) else type(result).__name__}"))
-        return result
-    return memo(student, f"loaded:{folder}", load)
-
-
-def _expected(folder) -> tuple[tuple[str, ...], int]:
-    files = flowers.class_files(folder)
-    return tuple(files), sum(len(paths) for paths in files.values())
-
-
-def _class_names(part: dict, which: str) -> list[str]:
-    names = part.get("class_names")
-    assert names is not None, (
-        f"the {which} dataset has no class_names: return the datasets as "
-        "image_dataset_from_directory gives them (cache, map or prefetch them in the "
-        "training cell, not in load_flowers)")
-    return names
-
-
-@grade("test_load", 2.0)
-def test_load_class_names_in_folder_order(student):
-    student_folder, _ = _folders(student)
-    train, val = _loaded(student, student_folder)
-    classes, _ = _expected(student_folder)
-    for part, which in ((train, "training"), (val, "validation")):
-        names = _class_names(part, which)
-        assert tuple(names) == classes, with_hint(AssertionError(
-            f"the {which} dataset's class names are {names}, not the folders' "
-            f"{list(classes)}"), "Keras numbers the classes in the alphabetical order of the "
-                                 "subfolders: leave class_names out (the grader's labels follow "
-                                 "that order)" if sorted(names) == list(classes) else None)
-
-
-@grade("test_load", 2.0)
-def test_load_batches_of_resized_colour_images(student):
-    train, val = _loaded(student, _folders(student)[0])
-    want = [-1, *IMAGE_SIZE, 3]
-    for part, which in ((train, "training"), (val, "validation")):
-        images = part["spec"][0]
-        assert images["shape"] == want and images["dtype"] == "float32", (
-            f"the {which} dataset's images are {images['dtype']} of shape "
-            f"{_shape(images['shape'])}; expected float32 batches of shape {_shape(want)} "
-            f"(image_size={IMAGE_SIZE}, color_mode \"rgb\")")
-    batch = train.get("first_batch")
-    assert batch == BATCH_SIZE, (f"the training dataset's first batch holds {batch} images, "
-                                 f"not {BATCH_SIZE} (batch_size={BATCH_SIZE})")
-
-
-@grade("test_load")
-def test_load_integer_labels(student):
-    train, _ = _loaded(student, _folders(student)[0])
-    if len(train["spec"]) < 2:
-        raise AssertionError("the training dataset gives images without labels "
-                             "(label_mode=None): the exercise uses integer labels")
-    labels = train["spec"][1]
-    assert labels["shape"] == [-1] and labels["dtype"].startswith("int"), with_hint(
-        AssertionError(f"the labels are {labels['dtype']} of shape {_shape(labels['shape'])}, "
-                       "not one integer per image (shape (batch,))"),
-        "label_mode=\"categorical\" gives one-hot labels; the exercise uses the default "
-        "label_mode=\"int\" with the sparse_categorical_crossentropy loss"
-        if len(labels["shape"]) == 2 else None)
-
-
-@grade("test_load", 2.0)
-def test_load_holds_back_a_validation_split(student):
-    folder = _folders(student)[0]
-    train, val = _loaded(student, folder)
-    _, total = _expected(folder)
-    paths = [part.get("file_paths") for part in (train, val)]
-    assert None not in paths, ("the datasets have no file_paths: return them as "
-                               "image_dataset_from_directory gives them")
-    shared = set(paths[0]) & set(paths[1])
-    assert not shared, with_hint(AssertionError(
-        f"{len(shared)} photo(s) are in both the training and the validation set"),
-        "the two image_dataset_from_directory calls must use the same seed (or one call "
-        "with subset=\"both\")")
-    expected_val = int(VALIDATION * total)
-    n_train, n_val = len(paths[0]), len(paths[1])
-    assert (n_train, n_val) == (total - expected_val, expected_val), (
-        f"{n_train} training and {n_val} validation photos of the folder's {total}: "
-        f"expected {total - expected_val} and {expected_val} (validation_split={VALIDATION})")
-
-
-@grade("test_load")
-def test_load_reads_the_folder_it_is_given(student):
-    _, probe = _folders(student)
-    train, val = _loaded(student, probe)
-    classes, total = _expected(probe)
-    names = _class_names(train, "training")
-    counted = sum(len(part.get("file_paths") or ()) for part in (train, val))
-    assert tuple(names) == classes and counted == total, (
-        f"on a folder of the grader's own ({total} photos of the classes {list(classes)}) "
-        f"{LOADER}() read the classes {names} ({counted} photos): use its directory "
-        "argument, not a folder written into the function")
-
-
-def _shape(shape) -> str:
-    if shape is None:
-        return "unknown"
-    inner = ", ".join("None" if n == -1 else str(n) for n in shape)
-    return f"({inner}{',' if len(shape) == 1 else ''})"
+globals().update(loader_checks(ASSIGNMENT, "load_flowers", label_mode="int"))
 
 
 # --------------------------------------------------------------------------- 2. augmentation

@@ -2,7 +2,8 @@
 augmentation's (absent, one kind, active at inference, resizing), the model's (no
 rescaling, augmentation after the convolutions, no pooling, a sigmoid output), the
 training cell's, and the classifier mistakes every model assignment shares."""
-from autograder.model_mutants import STUB, classifier_build_mutants, keras_model, sleeps_past_the_budget
+from autograder.model_mutants import (classifier_build_mutants, dataset_training_mutants, keras_model,
+                                      sleeps_past_the_budget)
 from autograder.assignments import here
 from autograder.mutants import Mutant
 
@@ -155,30 +156,6 @@ MUTANTS = classifier_build_mutants(model, (AUGMENT, RESCALE, *BLOCKS, *HEAD), OU
         {"test_model": ("input shape: expected (64, 64, 3), found (180, 180, 3)",),
          "test_accuracy": ("could not classify 64x64x3 images",)},
         keeps=("test_load", "test_augmentation")),
-    # --- the training cell
-    Mutant(
-        "untrained_model",
-        {"train": training(fit="")},
-        {"test_accuracy": ("looks untrained",), "test_training_time": ("looks untrained",)},
-        keeps=("test_load", "test_augmentation", "test_model")),
-    Mutant(
-        "trained_on_one_batch",
-        {"train": training(fit=f"model.fit(train_ds.take(1), epochs={EPOCHS}, verbose=0)")},
-        {"test_accuracy": ("below",)},
-        keeps=("test_load", "test_augmentation", "test_model")),
-    Mutant(
-        "labels_shuffled_apart_from_images",
-        {"train": training(fit="model.fit(train_ds.map(lambda x, y: (x, tf.random.shuffle(y))), "
-                               f"epochs={EPOCHS}, verbose=0)").replace(
-            "train_ds, val_ds", "import tensorflow as tf\ntrain_ds, val_ds", 1)},
-        {"test_accuracy": ("looks untrained",), "test_training_time": ("looks untrained",)},
-        keeps=("test_load", "test_augmentation", "test_model")),
-    Mutant(
-        "training_cell_left_as_the_stub",
-        {"train": STUB},
-        {"test_accuracy": ("model is not defined",),
-         "test_training_time": ("could not be timed", "model is not defined")},
-        keeps=("test_load", "test_augmentation", "test_model")),
     sleeps_past_the_budget(lambda after: training(after=after),
                            keeps=("test_load", "test_augmentation", "test_model", "test_accuracy")),
-]
+] + dataset_training_mutants(training, EPOCHS, keeps=("test_load", "test_augmentation", "test_model"))

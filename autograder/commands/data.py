@@ -69,28 +69,29 @@ def _is_folder(name: str) -> bool:
 
 def about(name: str) -> tuple[str, str]:
     """(what it is, its download size)."""
-    from reference import data, hdb
+    from reference import data, folders, hdb
 
     if _is_table(name):
         return (f"HDB resale flat prices from Jan 2017 (data.gov.sg), {hdb.CSV_NAME}", "about 20 MB")
     if _is_folder(name):
-        return ("TensorFlow's flower photos: 3,670 JPEG files of 5 species, a folder per class",
-                "218 MB")
+        folder = folders.source(name)
+        return folder.about, folder.size
     source = data.source(name)
     return source.about, source.size
 
 
 def where(name: str) -> tuple[str, Path | None]:
     """("Keras cache" | "DLGRADE_DATA" | "missing", the folder)."""
-    from reference import data, flowers, hdb
+    from reference import data, folders, hdb
 
     if _is_table(name):
         path, _ = hdb.find_csv()
         return ("DLGRADE_DATA", path.parent) if path else ("missing", None)
     if _is_folder(name):
-        if flowers.in_keras_cache():
-            return "Keras cache", flowers.keras_folder()
-        copy = flowers.instructor_copy()
+        folder = folders.source(name)
+        if folder.in_keras_cache():
+            return "Keras cache", folder.keras_folder()
+        copy = folder.instructor_copy()
         return ("DLGRADE_DATA", copy) if copy else ("missing", None)
     if data.in_keras_cache(name):
         return "Keras cache", data.keras_home() / "datasets"
@@ -130,13 +131,14 @@ def fetch(name: str) -> str | None:
                 "registration date from Jan-2017 onwards' from data.gov.sg into a folder and "
                 "set DLGRADE_DATA to that folder")
     if _is_folder(name):
-        from reference import flowers
+        from reference import folders
 
+        source = folders.source(name)
         try:
-            folder = flowers.fetch()
+            folder = source.fetch()
         except Exception as exc:  # noqa: BLE001 - offline, refused
             return f"download failed: {type(exc).__name__}: {str(exc)[:300]}"
-        archive = folder.parents[1] / f"{flowers.FOLDER}_archive"  # get_file keeps it beside
+        archive = folder.parents[1] / f"{source.folder}_archive"  # get_file keeps it beside
         if archive.is_file():
             sums = recorded()
             sums[archive.name] = _sha256(archive)
@@ -159,21 +161,24 @@ def verify(name: str) -> tuple[bool, str]:
     """(ok, what was found): here for real, checksums matching, loadable."""
     import warnings
 
-    from reference import data, flowers, hdb
+    from reference import data, folders, hdb
 
     place, folder = where(name)
     if place == "missing":
         return False, "missing: grading would use the embedded stand-in (dlgrade data fetch)"
     if _is_folder(name):
+        source = folders.source(name)
         try:
-            found = flowers.split(folder, place)
+            found = source.split(folder, place)
         except Exception as exc:  # noqa: BLE001 - a damaged copy
             return False, f"unreadable: {type(exc).__name__}: {str(exc)[:200]}"
-        counts = {c: len(p) for c, p in flowers.class_files(folder).items()}
+        counts = dict.fromkeys(found.classes, 0)
+        for _, label in found.train + found.test:
+            counts[found.classes[label]] += 1
         total = sum(counts.values())
-        usual = "" if counts == flowers.REAL_COUNTS else (
-            f" (the published set has {sum(flowers.REAL_COUNTS.values()):,}: another copy?)")
-        return True, (f"{total:,} photos of {len(found.classes)} species in {place} "
+        usual = "" if counts == source.real_counts else (
+            f" (the published set has {sum(source.real_counts.values()):,}: another copy?)")
+        return True, (f"{total:,} photos of {len(found.classes)} classes in {place} "
                       f"({len(found.train):,} to train on, {len(found.test):,} held out){usual}")
     if _is_table(name):
         try:

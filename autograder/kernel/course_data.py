@@ -4,6 +4,7 @@
     (x_train, y_train), (x_val, y_val) = load_data("mnist")
     train_rows, val_rows = load_data("hdb_resale")          # pandas DataFrames
     flowers_dir = data_dir("flowers")                       # a folder, one subfolder a class
+    cats_dogs_dir = data_dir("cats_vs_dogs")                # its train folder: cats/, dogs/
 
 You get the training data, with the last tenth of it held back as a validation
 set. The test data is not here: the grader keeps it and measures your model on
@@ -14,8 +15,8 @@ same data it measures your model with; it prints where they came from). On your
 own computer, the images come from Keras's own loader (`keras.datasets`, which
 downloads them once), the HDB sales from data.gov.sg's file
 (`resale-flat-prices-based-on-registration-date-from-jan-2017-onwards.csv`) in
-this folder, the flower photos from TensorFlow's own copy (`keras.utils.get_file`,
-which downloads them once).
+this folder, the flower photos and the cats and dogs from TensorFlow's own copies
+(`keras.utils.get_file`, which downloads them once).
 
 (The grader copies this file into every model assignment; it imports nothing
 of the grader's.)
@@ -32,9 +33,14 @@ VALIDATION_FRACTION = 0.1
 DATA_DIRS_VARIABLE = "DLGRADE_STUDENT_DATA"
 IMAGES = ("mnist", "fashion_mnist", "cifar10")
 TABLES = {"hdb_resale": "resale-flat-prices-based-on-registration-date-from-jan-2017-onwards.csv"}
-# Folders of image files, one subfolder per class: (Keras's cache name, where it downloads).
-FOLDERS = {"flowers": ("flower_photos", "https://storage.googleapis.com/download.tensorflow.org/"
-                                        "example_images/flower_photos.tgz")}
+# Folders of image files, one subfolder per class: (Keras's cache name, where it downloads,
+# the training class folders under the archive's top folder).
+FOLDERS = {
+    "flowers": ("flower_photos", "https://storage.googleapis.com/download.tensorflow.org/"
+                                 "example_images/flower_photos.tgz", ""),
+    "cats_vs_dogs": ("cats_and_dogs_filtered", "https://storage.googleapis.com/mledu-datasets/"
+                                               "cats_and_dogs_filtered.zip", "train"),
+}
 DATASETS = IMAGES + tuple(TABLES) + tuple(FOLDERS)
 # The columns read as text (the rest as numbers), as the file holds them.
 TEXT_COLUMNS = ("month", "town", "flat_type", "block", "street_name", "storey_range",
@@ -59,8 +65,8 @@ def file_name(name: str) -> str:
 
 
 def data_dir(name: str, verbose: bool = True) -> Path:
-    """The folder of a folder dataset ("flowers"): one subfolder of images per class,
-    for keras.utils.image_dataset_from_directory. In the grader: the training photos it
+    """The folder of a folder dataset ("flowers", "cats_vs_dogs"): one subfolder of images
+    per class, for keras.utils.image_dataset_from_directory. In the grader: the training photos it
     prepared; elsewhere: Keras downloads them once into its cache."""
     if name not in FOLDERS:
         raise ValueError(f"{name!r} is not a folder of images: use load_data({name!r})"
@@ -74,8 +80,8 @@ def data_dir(name: str, verbose: bool = True) -> Path:
             return path
     import keras
 
-    cache_name, url = FOLDERS[name]
-    path = Path(keras.utils.get_file(cache_name, origin=url, extract=True)) / cache_name
+    cache_name, url, training = FOLDERS[name]
+    path = Path(keras.utils.get_file(cache_name, origin=url, extract=True)) / cache_name / training
     if verbose:
         print(f"{name}: from Keras's cache ({path})")
     return path

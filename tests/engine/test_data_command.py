@@ -113,5 +113,5 @@ def test_the_flower_photos_are_listed_and_verified_where_keras_puts_them(course_
     flowers.write_stand_in(folder, per_class=10)
     assert cli.main(["data", "verify", "flowers"]) == 0
     out = capsys.readouterr().out
-    assert "ok      flowers: 50 photos of 5 species in Keras cache (40 to train on, 10 held out)" in out
+    assert "ok      flowers: 50 photos of 5 classes in Keras cache (40 to train on, 10 held out)" in out
     assert "the published set has 3,670: another copy?" in out

@@ -1,5 +1,5 @@
-"""The flower photos: a folder dataset, found where Keras keeps it, split by the grader,
-and prepared for the kernel as a folder of the training files only."""
+"""Folder datasets (the flower photos, cats vs dogs): found where Keras keeps them, split by
+the grader, and prepared for the kernel as a folder of the training files only."""
 import os
 import warnings
 
@@ -8,7 +8,7 @@ import pytest
 
 from autograder import datasets
 from autograder.kernel import course_data
-from reference import data, flowers
+from reference import cats_dogs, data, flowers, folders
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_the_grader_reads_photos_as_image_dataset_from_directory_does(nowhere, t
     images, labels = next(iter(ds))
     paths = [p for name in flowers.PROBE_CLASSES for p in sorted((folder / name).iterdir())]
     np.testing.assert_allclose(flowers.read_images(paths, (64, 64)), images.numpy(), atol=1e-3)
-    assert labels.numpy().tolist() == [i // flowers.PROBE_PER_CLASS for i in range(len(paths))]
+    assert labels.numpy().tolist() == [i // folders.PROBE_PER_CLASS for i in range(len(paths))]
 
 
 def test_the_keras_cache_layout_is_found_before_the_stand_in(nowhere, monkeypatch):
@@ -94,4 +94,40 @@ def test_the_kernel_gets_a_folder_of_the_training_photos_and_a_probe(nowhere, tm
 
 
 def test_the_kernel_and_the_grader_name_the_same_download():
-    assert course_data.FOLDERS["flowers"] == (flowers.FOLDER, flowers.URL)
+    for name in course_data.FOLDERS:
+        source = folders.source(name)
+        assert course_data.FOLDERS[name] == (source.folder, source.url, source.train_dir)
+
+
+def test_cats_vs_dogs_keeps_its_own_validation_folder_as_the_test_set(nowhere):
+    with pytest.warns(data.FallbackDataWarning, match="EMBEDDED FALLBACK for cats_vs_dogs"):
+        found = cats_dogs.SOURCE.load()
+    assert found.embedded and found.classes == ("cats", "dogs")
+    assert {p.parent.parent.name for p, _ in found.train} == {"train"}
+    assert {p.parent.parent.name for p, _ in found.test} == {"validation"}
+    assert (len(found.train), len(found.test)) == (800, 200)
+    assert np.bincount(found.y_test).tolist() == [100, 100]
+    assert found.x_test.shape == (200, 64, 64, 3)
+
+
+def test_cats_vs_dogs_is_found_in_the_keras_cache_layout(nowhere):
+    top = nowhere / "no-keras" / "datasets" / cats_dogs.FOLDER / cats_dogs.FOLDER
+    cats_dogs.SOURCE.write_stand_in(top, per_class=6, test_per_class=2)
+    (top / "vectorize.py").write_text("the real archive has one")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", data.FallbackDataWarning)
+        found = datasets.evaluation("cats_vs_dogs")
+    assert not found.embedded and (len(found.train), len(found.test)) == (12, 4)
+
+
+def test_the_kernel_gets_the_cats_and_dogs_train_folder_and_a_two_class_probe(nowhere, tmp_path,
+                                                                              monkeypatch):
+    root = tmp_path / "course"
+    folders_shown = datasets.prepare(root, ["cats_vs_dogs"])
+    train = datasets.student_folder(root, "cats_vs_dogs")
+    assert tuple(folders.class_files(train)) == ("cats", "dogs")
+    assert sum(len(p) for p in folders.class_files(train).values()) == 800
+    probe = datasets.probe_folder(root, "cats_vs_dogs")
+    assert tuple(folders.class_files(probe)) == cats_dogs.SOURCE.probe_classes
+    monkeypatch.setenv(course_data.DATA_DIRS_VARIABLE, os.pathsep.join(folders_shown))
+    assert course_data.data_dir("cats_vs_dogs", verbose=False) == train
