@@ -178,6 +178,25 @@ def dense_params(in_units: int, units: int, use_bias: bool = True) -> int:
     return in_units * units + (units if use_bias else 0)
 
 
+GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
+
+
+def recurrent_params(kind: str, features: int, units: int, use_bias: bool = True,
+                     reset_after: bool = True) -> int:
+    """Parameters of a SimpleRNN, LSTM or GRU layer on `features` inputs a time step: per gate
+    a kernel (features x units), a recurrent kernel (units x units) and units biases (two sets
+    for a GRU with reset_after=True, Keras 3's default). The time steps do not count."""
+    _require_positive(features=features, units=units)
+    biases = (2 if kind == "GRU" and reset_after else 1) if use_bias else 0
+    return GATES[kind] * units * (features + units + biases)
+
+
+def series_windows(length: int, look_back: int) -> int:
+    """(window of look_back values, the value after it) pairs in a series: length - look_back."""
+    _require_positive(length=length, look_back=look_back)
+    return max(length - look_back, 0)
+
+
 # --------------------------------------------------------------------------- argument access
 
 _REQUIRED = object()

@@ -879,3 +879,76 @@ def cut_off_the_crop_size(input_shape, output_shape):
     if ch >= h or cw >= w:
         return None
     return shape_text((h - ch, w - cw, c))
+
+
+# --- recurrent layers: wrong(kind, features, units, use_bias, reset_after) ---------------
+
+@mistake("Forgot the gates: an LSTM has 4 sets of weights (input, forget, cell, output gates), a "
+         "GRU 3 (update, reset, candidate); a SimpleRNN has one.")
+def forgot_the_gates(kind, features, units, use_bias=True, reset_after=True):
+    if kind == "SimpleRNN":
+        return None
+    return ref_shapes.recurrent_params("SimpleRNN", features, units, use_bias)
+
+
+@mistake("Forgot the recurrent weights: each gate also multiplies the previous state (units x units weights).")
+def forgot_the_recurrent_weights(kind, features, units, use_bias=True, reset_after=True):
+    return ref_shapes.recurrent_params(kind, features, units, use_bias, reset_after) \
+        - ref_shapes.GATES[kind] * units * units
+
+
+@mistake("Forgot the biases: each gate has one bias per unit (a GRU in Keras 3 two, reset_after=True).")
+def forgot_the_recurrent_biases(kind, features, units, use_bias=True, reset_after=True):
+    if not use_bias:
+        return None
+    return ref_shapes.recurrent_params(kind, features, units, use_bias=False)
+
+
+@mistake("Counted one bias set for the GRU: Keras 3's GRU has reset_after=True, two bias vectors per gate.")
+def gru_with_one_bias(kind, features, units, use_bias=True, reset_after=True):
+    if kind != "GRU" or not use_bias or not reset_after:
+        return None
+    return ref_shapes.recurrent_params(kind, features, units, use_bias, reset_after=False)
+
+
+@mistake("Counted the weights once per time step: the same weights are used at every step.")
+def counted_every_time_step(kind, features, units, use_bias=True, reset_after=True, steps=1):
+    if steps == 1:
+        return None
+    return steps * ref_shapes.recurrent_params(kind, features, units, use_bias, reset_after)
+
+
+@mistake("Added a bias to the embedding: an Embedding is only a table, input_dim x output_dim.")
+def embedding_with_a_bias(input_dim, output_dim):
+    return input_dim * output_dim + output_dim
+
+
+@mistake("Counted the sequence length: the table has one row per word of the vocabulary, "
+         "not per position.")
+def embedding_per_position(input_dim, output_dim, length=None):
+    if length is None or length == input_dim:
+        return None
+    return length * output_dim
+
+
+# --- windows of a series: wrong(length, look_back) ---------------------------------------
+
+@mistake("Stopped one window early: range(len(series) - look_back - 1) drops the last window.")
+def dropped_the_last_window(length, look_back):
+    return ref_shapes.series_windows(length, look_back) - 1 if length > look_back else None
+
+
+@mistake("Counted one window too many: the last window must still have a value after it.")
+def one_window_too_many(length, look_back):
+    return ref_shapes.series_windows(length, look_back) + 1
+
+
+@mistake("Cut the series into separate blocks: the windows overlap, one starts at every value.")
+def non_overlapping_windows(length, look_back):
+    return length // (look_back + 1)
+
+
+@mistake("Counted every value: the first look_back values have no full window before them.")
+def counted_every_value(length, look_back):
+    return length
+

@@ -25,12 +25,13 @@ class Family:
 FAMILIES: dict[str, Family] = {}
 
 # The course's day quizzes (COURSE.md): day 1 is ANN / CNN / transfer learning,
-# day 2 (RNN / LSTM / GAN) reuses training arithmetic, losses and activations.
+# day 2 is sequences (windows of a series, recurrent and embedding layers), then training
+# arithmetic, losses and activations.
 DAY_PRESETS: dict[int, tuple[str, ...]] = {
     1: ("conv-output-size", "conv2d-params", "dense-params", "architecture-layer",
         "conv-feature-map", "pooling", "activation", "loss", "transfer-learning",
         "lenet-alexnet-layer", "receptive-field"),
-    2: ("steps-per-epoch", "loss", "activation"),
+    2: ("series-windows", "recurrent-params", "steps-per-epoch", "loss", "activation"),
 }
 
 

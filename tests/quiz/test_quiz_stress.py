@@ -36,6 +36,12 @@ Against Keras / TensorFlow (what each family is checked with):
   first 250 distinct stacks built as Keras models of the same layers (one filter,
   all-ones kernels, no bias or activation) and the field measured by pushing
   one-column impulses through them.
+- recurrent-params: every distinct (layer, units, features, time steps, use_bias) built as
+  keras.layers.SimpleRNN / LSTM / GRU (Keras 3 defaults: GRU reset_after=True) on
+  keras.Input((steps, features)), every distinct Embedding on integer inputs of the item's
+  length: count_params; all keys recomputed from reference.shapes.
+- series-windows: all 1,000 against keras.utils.timeseries_dataset_from_array(series,
+  None, sequence_length=look_back + 1) (a window and the value after it): its cardinality.
 - augmentation: the claims each key states, rendered again from what Keras does
   with the item's layer: which calls change the images (training=True, evaluate,
   predict), whether repeated calls repeat, count_params, the training output
@@ -409,6 +415,46 @@ def check_receptive_field(items, keras_limit=KERAS_DEDUP):
     return bad, len(measured)
 
 
+def check_recurrent(items):
+    bad, counted = [], {}
+    for item in items:
+        p = item.params
+        if p["layer"] == "Embedding":
+            case = ("Embedding", p["input_dim"], p["output_dim"], p["length"])
+            if case not in counted:
+                layer = keras.layers.Embedding(p["input_dim"], p["output_dim"])
+                layer(keras.Input((p["length"],), dtype="int32"))
+                counted[case] = layer.count_params()
+            again = p["input_dim"] * p["output_dim"]
+        else:
+            case = (p["layer"], p["units"], p["features"], p["steps"], p["use_bias"])
+            if case not in counted:
+                layer = getattr(keras.layers, p["layer"])(p["units"], use_bias=p["use_bias"])
+                layer(keras.Input((p["steps"], p["features"])))
+                counted[case] = layer.count_params()
+            again = ref_shapes.recurrent_params(p["layer"], p["features"], p["units"], p["use_bias"])
+        if counted[case] != item.answer:
+            bad.append(f"{item.name}: Keras counts {counted[case]}, key {item.answer}")
+        if again != item.answer:
+            bad.append(f"{item.name}: key not reproducible from params")
+    return bad
+
+
+def check_series_windows(items):
+    bad, counted = [], {}
+    for item in items:
+        case = (item.params["length"], item.params["look_back"])
+        if case not in counted:
+            windows = keras.utils.timeseries_dataset_from_array(
+                np.arange(case[0]), None, sequence_length=case[1] + 1, batch_size=None)
+            counted[case] = int(windows.cardinality())
+        if counted[case] != item.answer:
+            bad.append(f"{item.name}: Keras makes {counted[case]} windows, key {item.answer}")
+        if ref_shapes.series_windows(*case) != item.answer:
+            bad.append(f"{item.name}: key not reproducible from params")
+    return bad
+
+
 def keras_augmentation(layer, args, input_shape):
     """What Keras does with one augmentation layer: the calls that change the images, whether
     repeated calls repeat, its parameters."""
@@ -473,6 +519,8 @@ CHECKS = {
     "lenet-alexnet-layer": check_lenet_alexnet,
     "receptive-field": lambda items: check_receptive_field(items)[0],
     "augmentation": check_augmentation,
+    "recurrent-params": check_recurrent,
+    "series-windows": check_series_windows,
 }
 
 

@@ -9,6 +9,7 @@ from autograder.quiz.generators import (  # noqa: F401  (registration side effec
     params,
     pooling,
     receptive_field,
+    sequences,
     training,
     transfer,
 )
