@@ -38,11 +38,14 @@ def training(fit_images: str = "preprocess(x_train)", fit_labels: str = "y_train
 
 def classifier_build_mutants(model, hidden: tuple[str, ...], output: str,
                              compiled: str = COMPILED,
-                             keeps: tuple[str, ...] = ("test_preprocess",)) -> list[Mutant]:
-    """Mistakes in a classifier's build_model: `model(*layers, first=..., prelude=...,
+                             keeps: tuple[str, ...] = ("test_preprocess",),
+                             measured: str = "test_accuracy") -> list[Mutant]:
+    """Mistakes in a model's build_model: `model(*layers, first=..., prelude=...,
     compile_args=...)` writes the cell with the course's first layers, `hidden` and
     `output` are the reference's layers after them (Keras source); `keeps`: the cells
-    before the model's, which keep full marks."""
+    before the model's, which keep full marks; `measured`: the cell that measures the
+    trained model (a classifier's accuracy)."""
+    cells = ("test_model", measured, "test_training_time")
     softmax = [Mutant(
         "output_sigmoid_with_softmax_loss",
         {"build_model": model(*hidden, output.replace('"softmax"', '"sigmoid"'))},
@@ -52,18 +55,18 @@ def classifier_build_mutants(model, hidden: tuple[str, ...], output: str,
         Mutant(
             "model_not_compiled",
             {"build_model": model(*hidden, output).replace(f"    model.compile({compiled})\n", "")},
-            {"test_model": ("not compiled",), "test_accuracy": ("looks untrained",),
+            {"test_model": ("not compiled",), measured: ("looks untrained",),
              "test_training_time": ("could not be timed",)},
             keeps=keeps),
         Mutant(
             "lambda_layer",
             {"build_model": model("keras.layers.Lambda(lambda x: x * 1.0)", *hidden, output)},
-            {cell: ("Lambda layer",) for cell in MODEL_CELLS},
+            {cell: ("Lambda layer",) for cell in cells},
             keeps=keeps),
         Mutant(
             "custom_layer",
             {"build_model": model("Doubling()", *hidden, output, prelude=CUSTOM_LAYER)},
-            {cell: ("not a standard Keras class",) for cell in MODEL_CELLS},
+            {cell: ("not a standard Keras class",) for cell in cells},
             keeps=keeps),
     ]
 
