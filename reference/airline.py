@@ -62,6 +62,37 @@ def test_windows(look_back: int) -> tuple[np.ndarray, np.ndarray]:
     return x, values[TRAIN_MONTHS:]
 
 
+def growth(values) -> np.ndarray:
+    """The monthly log growth: log(values[t] / values[t - 1]), one fewer than the values. Unlike
+    the passengers, it keeps the same range year after year (the growth is multiplicative)."""
+    values = np.asarray(values, dtype=np.float64).reshape(-1)
+    return np.log(values[1:] / values[:-1])
+
+
+def fit_scaler(values) -> tuple[float, float]:
+    """min-max scaling's two numbers, fitted on `values` (the training part only)."""
+    values = np.asarray(values, dtype=np.float64)
+    return float(values.min()), float(values.max())
+
+
+def scale(values, low: float, high: float) -> np.ndarray:
+    return (np.asarray(values, dtype=np.float64) - low) / (high - low)
+
+
+def unscale(values, low: float, high: float) -> np.ndarray:
+    return np.asarray(values, dtype=np.float64) * (high - low) + low
+
+
+def growth_test_windows(look_back: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The grader's test in growth: for each of the last 48 months, the look_back monthly
+    growths before it, the month before it (a forecast is that month times exp(growth)), and
+    the month itself."""
+    values = series()
+    rates = growth(values)  # rates[t - 1]: from month t - 1 to month t
+    x = np.array([rates[m - 1 - look_back:m - 1] for m in range(TRAIN_MONTHS, len(values))])
+    return x, values[TRAIN_MONTHS - 1:-1], values[TRAIN_MONTHS:]
+
+
 def naive_rmse() -> float:
     """The RMSE of forecasting each test month as the month before it ("same as last month")."""
     values = series()

@@ -229,21 +229,24 @@ def rmse_checks(grade_id: str = "test_rmse", function: str = "rmse") -> dict:
 
 # --------------------------------------------------------------------------- the forecasts
 
-Forecaster = Callable[[object, object, np.ndarray], np.ndarray]
+# (student, rebuilt model) -> its forecasts of the 48 test months, shape (48, 1), in passengers
+Forecaster = Callable[[object, object], np.ndarray]
 
 
-def raw_forecasts(student, model, windows: np.ndarray) -> np.ndarray:
-    """An MLP's forecasts: the windows of passengers as they are in, passengers out."""
-    return np.asarray(model.predict(windows, verbose=0))
+def raw_forecasts(look_back: int) -> Forecaster:
+    """An MLP's forecasts: each window of passengers as it is in, passengers out."""
+    def forecast(student, model) -> np.ndarray:
+        return np.asarray(model.predict(airline.test_windows(look_back)[0], verbose=0))
+    return forecast
 
 
-def forecast_error(student, look_back: int, forecaster: Forecaster = raw_forecasts) -> float:
+def forecast_error(student, look_back: int, forecaster: Forecaster) -> float:
     """The RMSE of the trained model on the 48 months of 1957-1960 (thousands of passengers)."""
     def measure():
         model = trained_model(student).model
-        x, y = airline.test_windows(look_back)
+        _, y = airline.test_windows(look_back)
         try:
-            predictions = np.asarray(forecaster(student, model, x))
+            predictions = np.asarray(forecaster(student, model))
         except AssertionError:
             raise
         except Exception as exc:  # noqa: BLE001 - the student's model could not run on the windows
@@ -267,10 +270,12 @@ def _forecast_hint(error: float) -> str | None:
     return None
 
 
-def forecast_checks(assignment, look_back: int, forecaster: Forecaster = raw_forecasts,
+def forecast_checks(assignment, look_back: int, forecaster: Forecaster | None = None,
                     grade_id: str = "test_forecast") -> dict:
     """The forecasts in STEPS steps of the assignment's thresholds (the series is real: its
-    "real" table), then the training cell's time and a trained model (test_training_time)."""
+    "real" table), then the training cell's time and a trained model (test_training_time).
+    `forecaster`: how the model forecasts (default: an MLP on windows of passengers)."""
+    forecaster = forecaster or raw_forecasts(look_back)
     threshold = thresholds_from(assignment.thresholds)["real"]
     naive = airline.naive_rmse()
     checks = {}

@@ -43,3 +43,26 @@ def test_the_grader_forecasts_1957_to_1960_from_the_months_before_each():
 def test_the_split_is_the_courses():
     train, test = airline.split_series(airline.series())
     assert (len(train), len(test)) == (96, 48)  # int(144 * 0.67)
+
+
+def test_growth_and_its_test_windows_line_up_with_the_months():
+    rates = airline.growth([100.0, 110.0, 99.0])
+    assert np.allclose(rates, [np.log(1.1), np.log(0.9)])
+    x, previous, actual = airline.growth_test_windows(12)
+    assert x.shape == (48, 12) and previous.shape == actual.shape == (48,)
+    values = airline.series()
+    assert previous[0] == values[95] and actual[0] == values[96]  # Dec 1956 -> Jan 1957
+    assert np.allclose(x[0], airline.growth(values[83:96]))  # the 12 growths of 1956
+    assert np.allclose(previous * np.exp(airline.growth(values)[95:]), actual)  # the true growth
+    low, high = airline.fit_scaler(x)
+    assert np.allclose(airline.unscale(airline.scale(x, low, high), low, high), x)
+
+
+def test_the_growth_keeps_its_range_where_the_passengers_do_not():
+    values = airline.series()
+    train = values[:64]
+    low, high = airline.fit_scaler(train)
+    assert airline.scale(values[96:], low, high).max() > 2.5  # an LSTM cannot reach it
+    rates_low, rates_high = airline.fit_scaler(airline.growth(train))
+    test_rates = airline.scale(airline.growth(values)[95:], rates_low, rates_high)
+    assert -0.2 < test_rates.min() and test_rates.max() < 1.2
