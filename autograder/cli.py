@@ -41,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The commands that run Keras in this process (the others leave it to grading workers,
+# which import it quietly themselves, or do not need it).
+TENSORFLOW_COMMANDS = frozenset({"validate", "calibrate", "demo", "data"})
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = build_parser()
@@ -48,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if args.command in TENSORFLOW_COMMANDS:
+        from autograder.quiet import import_tensorflow
+
+        import_tensorflow()
     try:
         return int(args.func(args) or 0)
     except (ValueError, FileNotFoundError) as exc:

@@ -19,6 +19,7 @@ import nbformat
 
 from autograder import assignments, build, course, datasets, dispatch, sandbox, tamper, timing
 from autograder.checks import runner
+from autograder.quiet import import_tensorflow
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 # What a submission folder may hold, judged from the file system before anything reads or
@@ -330,6 +331,8 @@ def grade_submission(root: Path, assignment: str, student: str, notebooks: list[
                      max_points: float, isolation: str, data_dirs: list[str]) -> StudentResult:
     """grade_one, in the worker process (autograder.dispatch), with its own nbgrader API."""
     key = (str(root), isolation, tuple(data_dirs))
+    if assignments.load(root, assignment).training_cell:  # its checks rebuild Keras models
+        import_tensorflow()
     if key not in _WORKER_APIS:
         warnings.filterwarnings("ignore", module="nbgrader.api")
         _WORKER_APIS[key] = course.api(root, isolation, data_dirs)
