@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(TF)
 export TF_CPP_MIN_LOG_LEVEL := 3
 # Two processes, a test file each at a time (module fixtures stay in one process); the
 # slowest tests listed at the end. PYTEST_ARGS= runs it in one process.
-PYTEST_ARGS ?= -n 2 --dist loadgroup --durations=15
+PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
 
 .PHONY: install system-deps test demo bench clean
 
