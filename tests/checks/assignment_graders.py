@@ -1,0 +1,45 @@
+"""What the assignment tests share: one in-process grader per assignment and test process
+(the `grader` fixture, which conftest.py exposes), the split of the mutants between two files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autograder import assignments
+from autograder.mutants import load_catalogue
+from autograder.validate import InProcessGrader, on_the_solution_alone
+
+ROOT = Path(__file__).resolve().parents[2]
+# The assignments whose mutants test_assignments_heavy.py proves: the heaviest to train, in a
+# file of their own so that `make test`'s two processes (a test file each) share the mutants.
+HEAVY = ("binary-cnn", "cifar-cnn", "timeseries-lstm", "timeseries-mlp")
+_GRADERS: dict[str, InProcessGrader] = {}
+
+
+@pytest.fixture(scope="session")
+def grader(tmp_path_factory):
+    def get(name: str) -> InProcessGrader:
+        if name not in _GRADERS:
+            _GRADERS[name] = InProcessGrader(assignments.load(ROOT, name), tmp_path_factory.mktemp(name))
+        return _GRADERS[name]
+    return get
+
+
+def mutant_params(names) -> list:
+    """(assignment, mutant) parameters of every mutant of `names`' catalogues (slow: those that
+    run the notebook)."""
+    found = []
+    for name in names:
+        catalogue = load_catalogue(assignments.load(ROOT, name))
+        for mutant in catalogue.mutants:
+            fast = on_the_solution_alone(catalogue, mutant)
+            found.append(pytest.param(name, mutant.name, id=f"{name}-{mutant.name}",
+                                      marks=[] if fast else [pytest.mark.slow]))
+    return found
+
+
+def check_mutant(g: InProcessGrader, mutant: str) -> None:
+    verdict = g.verdict(next(m for m in g.catalogue.mutants if m.name == mutant))
+    assert verdict.killed, f"{mutant} keeps full marks"
+    assert verdict.proven, f"{mutant}: " + "; ".join(verdict.problems)

@@ -1,0 +1,10 @@
+"""The mutants of the assignments that are heaviest to train (conftest.HEAVY), proven as
+test_assignments.py proves every other assignment's: apart, so that the suite's two
+processes share the work."""
+import pytest
+from assignment_graders import HEAVY, check_mutant, mutant_params
+
+
+@pytest.mark.parametrize("name, mutant", mutant_params(HEAVY))
+def test_mutant_loses_points_where_its_entry_says(name, mutant, grader):
+    check_mutant(grader(name), mutant)
