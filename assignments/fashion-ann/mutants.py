@@ -14,7 +14,7 @@ MUTANTS = image_classifier_mutants((HIDDEN, HIDDEN), OUTPUT) + [
                                     compile_args='optimizer="adam", loss="sparse_categorical_'
                                                  'crossentropy", metrics=["accuracy"]')},
         {"test_model": ("1 layer(s) missing",)},
-        keeps=("test_preprocess", "test_training_time")),
+        keeps=("test_preprocess",)),
     Mutant(
         "second_layer_before_flatten",
         {"build_model": "def build_model():\n    model = keras.Sequential([\n"

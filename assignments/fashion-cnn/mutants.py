@@ -25,7 +25,7 @@ MUTANTS = classifier_build_mutants(model, BLOCK + SECOND + HEAD, OUTPUT) + [
         "one_convolution_block",  # the course's CNN before the exercise
         {"build_model": model(*BLOCK, *HEAD, OUTPUT)},
         {"test_model": ("has 1 Conv2D layer", "at least 2")},
-        keeps=("test_preprocess", "test_training_time")),
+        keeps=("test_preprocess",)),
     Mutant(
         "no_pooling",
         {"build_model": model(BLOCK[0], SECOND[0], *HEAD, OUTPUT)},

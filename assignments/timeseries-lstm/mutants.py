@@ -33,7 +33,7 @@ def function(name: str, args: str, body: str) -> str:
 
 
 def without(*cells: str) -> tuple[str, ...]:
-    return tuple(c for c in FUNCTIONS + ("test_model", "test_fitted_on_training") if c not in cells)
+    return tuple(c for c in FUNCTIONS + ("test_model",) if c not in cells)
 
 
 MUTANTS = classifier_build_mutants(model, HIDDEN, OUTPUT, compiled=COMPILED, keeps=FUNCTIONS,
@@ -83,14 +83,12 @@ MUTANTS = classifier_build_mutants(model, HIDDEN, OUTPUT, compiled=COMPILED, kee
         "one_time_step_of_look_back_features",  # the course's first LSTM: (samples, 1, look_back)
         {"to_sequences": function("to_sequences", "windows", "np.asarray(windows).reshape(len(windows), 1, -1)")},
         {"test_sequences": ("one time step of look_back features",)},
-        keeps=("test_split", "test_windows", "test_growth", "test_scaling", "test_rmse", "test_model",
-               "test_fitted_on_training")),
+        keeps=("test_split", "test_windows", "test_growth", "test_scaling", "test_rmse", "test_model")),
     Mutant(
         "windows_not_reshaped",  # [samples, features]: the LSTM refuses them
         {"to_sequences": function("to_sequences", "windows", "np.asarray(windows)")},
         {"test_sequences": ("not reshaped",)},
-        keeps=("test_split", "test_windows", "test_growth", "test_scaling", "test_rmse", "test_model",
-               "test_fitted_on_training")),
+        keeps=("test_split", "test_windows", "test_growth", "test_scaling", "test_rmse", "test_model")),
     # --- split, windows, rmse (the checks timeseries-mlp shares)
     Mutant(
         "split_rounded",  # the same 64 months here, not on every series
@@ -116,17 +114,17 @@ MUTANTS = classifier_build_mutants(model, HIDDEN, OUTPUT, compiled=COMPILED, kee
         "lstm_of_4_units",  # the tutorial's LSTM(4): not the exercise's
         {"build_model": model("keras.layers.LSTM(4)", OUTPUT)},
         {"test_model": ("LSTM(8)",)},
-        keeps=FUNCTIONS + ("test_fitted_on_training",)),
+        keeps=FUNCTIONS),
     Mutant(
         "dense_instead_of_lstm",
         {"build_model": model("keras.layers.Flatten()", 'keras.layers.Dense(8, activation="relu")', OUTPUT)},
         {"test_model": ("no LSTM",)},
-        keeps=FUNCTIONS + ("test_fitted_on_training",)),
+        keeps=FUNCTIONS),
     Mutant(
         "input_without_the_feature_axis",
         {"build_model": model(*HIDDEN, OUTPUT, first="keras.Input(shape=(look_back,))")},
         {"test_model": ("expected ndim=3",)},
-        keeps=FUNCTIONS + ("test_fitted_on_training",)),
+        keeps=FUNCTIONS),
     # --- the training cell
     Mutant(
         "untrained_model",
