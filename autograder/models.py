@@ -37,6 +37,9 @@ MODELS = frozenset({"Sequential", "Functional", "Model", "DTypePolicy", "FloatDT
 DATA_TAGS = frozenset({"__tuple__", "__keras_tensor__", "__numpy__", "__slice__", "__ellipsis__"})
 MODEL_MODULES = ("keras", "keras.models", "keras.src.models.functional",
                  "keras.src.models.sequential", "keras.src.models.model")
+# Operations Keras itself writes into a functional model's config: an Embedding(mask_zero=True)
+# passes its mask on as a NotEqual node. Pure tensor operations, no code of the student's.
+OPERATIONS = {"keras.src.ops.numpy": frozenset({"NotEqual"})}
 # Modules whose public names are all standard objects (looked up in Keras itself).
 KERAS_NAMESPACES = ("keras.initializers", "keras.regularizers", "keras.constraints",
                     "keras.optimizers", "keras.optimizers.schedules", "keras.losses",
@@ -69,6 +72,8 @@ def _allowed(module: str | None, class_name: str) -> bool:
         return class_name in LAYERS
     if module in MODEL_MODULES:
         return class_name in MODELS
+    if module in OPERATIONS:
+        return class_name in OPERATIONS[module]
     if module in KERAS_NAMESPACES:
         namespace = keras
         for part in module.split(".")[1:]:

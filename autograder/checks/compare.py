@@ -82,9 +82,10 @@ def assert_array_matches(actual, expected, what: str = "result", *, atol: float 
     wrong = ~np.isclose(got, expected, atol=atol, rtol=rtol)
     if wrong.any():
         first = tuple(int(i) for i in np.argwhere(wrong)[0])
-        raise _mismatch(
+        raise _mismatch(  # the student's own value (an int stays an int)
             f"{what}: wrong values at {int(wrong.sum())} of {wrong.size} positions; "
-            f"first at index {first}: expected {shown(expected[first])}, got {shown(got[first])}\n"
+            f"first at index {first}: expected {shown(expected[first])}, "
+            f"got {shown(np.asarray(actual)[first])}\n"
             f"expected:\n{_show(expected)}\ngot:\n{_show(np.asarray(actual))}",
             what, "values", expected, got, wrong)
 

@@ -42,6 +42,8 @@ def encode(value):
             return {"__float__": repr(number)}
         return number
     if isinstance(value, np.ndarray):
+        if value.dtype == object and value.ndim == 1 and all(isinstance(v, list) for v in value):
+            return [encode(v) for v in value]  # lists of rows (keras.datasets.imdb's reviews)
         if value.dtype.kind not in "biufc":
             raise CodecError(f"an array of dtype {value.dtype} cannot be graded (use numbers)")
         buffer = io.BytesIO()

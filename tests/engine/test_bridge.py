@@ -29,6 +29,16 @@ def test_nan_and_inf_cross_as_floats():
     assert loads(dumps(float("-inf"))) == float("-inf")
 
 
+def test_ragged_rows_cross_as_lists():
+    # keras.datasets.imdb's reviews: an object array of lists of word indices
+    rows = np.empty(2, dtype=object)
+    rows[0], rows[1] = [1, 14, 22], [1, 2]
+    assert loads(dumps(rows)) == [[1, 14, 22], [1, 2]]
+    rows[1] = np.zeros(2)  # anything else in an object array stays refused
+    with pytest.raises(StudentError, match="dtype object cannot be graded"):
+        encode(rows)
+
+
 @pytest.mark.parametrize("value, message", [
     (object(), "type object cannot be graded"),
     (np.array(["a"]), "dtype <U1 cannot be graded"),
