@@ -122,9 +122,11 @@ def prepare(root: Path, names: Iterable[str]) -> list[str]:
             arrays = text = None
             size, digest = len(dataset.train), folders.files_digest(dataset)
         else:
-            arrays = dict(zip(("x_train", "y_train", "x_val", "y_val"), (
+            arrays = course_data.flattened(dict(zip(("x_train", "y_train", "x_val", "y_val"), (
                 a for part in course_data.validation_split(dataset.x_train, dataset.y_train)
-                for a in part)))
+                for a in part))))
+            if dataset.word_index is not None:  # a text dataset's words, for decoding reviews
+                arrays["word_index"] = np.array(json.dumps(dataset.word_index, sort_keys=True))
             size, digest = len(dataset.x_train), _digest(*arrays.values())
         manifest = {"name": name, "source": student_words(name, dataset),
                     "embedded": dataset.embedded, "examples": size,

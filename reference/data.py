@@ -7,7 +7,8 @@ same on-disk format), then an embedded fallback that says loudly that it is
 one: scikit-learn's bundled handwritten digits for the digit tasks (real data,
 8x8 scaled to 28x28), generated stand-ins written and read in Fashion-MNIST's own
 gzip IDX format and CIFAR-10's pickled batches for the garments and the colour
-images.
+images, generated reviews in keras.datasets.imdb's format for the movie reviews
+(reference/imdb.py).
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from reference import imdb
 
 DOWNLOAD_TIMEOUT = 60.0
 FASHION_FILES = ("train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz",
@@ -48,6 +51,7 @@ class Dataset:
     y_test: np.ndarray
     source: str              # where the arrays came from, in words
     embedded: bool = False   # True for the fallback stand-in
+    word_index: dict | None = None  # a text dataset's words -> frequency ranks
 
     def __repr__(self) -> str:
         return (f"Dataset({self.name}: train {self.x_train.shape}, test {self.x_test.shape}, "
@@ -250,6 +254,7 @@ class Source:
     stand_in: object                  # the embedded fallback: () -> (train, test)
     stand_in_words: str
     sha256: dict = None               # cache file -> the checksum Keras itself verifies
+    # Each loader gives (train, test), or (train, test, extra Dataset fields) for a text dataset.
 
 
 DATASETS = {source.name: source for source in (
@@ -269,6 +274,10 @@ DATASETS = {source.name: source for source in (
            cifar_stand_in, "generated 32x32 colour images of ten shape-and-colour classes in "
                            "CIFAR-10's format, not CIFAR-10",
            {CIFAR_ARCHIVE: "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"}),
+    Source("imdb", "IMDB: 50,000 movie reviews as word indices, positive or negative", "17 MB",
+           imdb.keras_loader, imdb.FILES, imdb.FILES, imdb.read_dir, imdb.stand_in,
+           imdb.STAND_IN_WORDS,
+           {"imdb.npz": "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"}),
 )}
 
 
@@ -302,8 +311,8 @@ def load(name: str, download: bool = False, timeout: float = DOWNLOAD_TIMEOUT) -
     if cached or download:
         try:
             with _socket_timeout(timeout):
-                train, test = loader()
-            return Dataset(name, *train, *test, source=f"Keras ({cache})")
+                parts = loader()
+            return _dataset(name, parts, source=f"Keras ({cache})")
         except Exception as exc:  # noqa: BLE001 - offline, corrupt cache, hash mismatch
             what = "download" if not cached else "Keras cache"
             tried.append(f"{what} failed ({type(exc).__name__}: {str(exc)[:200]})")
@@ -311,15 +320,20 @@ def load(name: str, download: bool = False, timeout: float = DOWNLOAD_TIMEOUT) -
         tried.append(f"not in the Keras cache {cache}")
     for folder in filter(None, os.environ.get("DLGRADE_DATA", "").split(os.pathsep)):
         try:
-            train, test = read_copy(Path(folder))
-            return Dataset(name, *train, *test, source=f"DLGRADE_DATA ({folder})")
+            parts = read_copy(Path(folder))
+            return _dataset(name, parts, source=f"DLGRADE_DATA ({folder})")
         except FileNotFoundError:
             tried.append(f"not in DLGRADE_DATA {folder}")
         except Exception as exc:  # noqa: BLE001 - a damaged copy: said, never graded on
             tried.append(f"unreadable in DLGRADE_DATA {folder} ({type(exc).__name__}: "
                          f"{str(exc)[:200]})")
-    train, test = fallback()
+    parts = fallback()
     words = (f"EMBEDDED FALLBACK for {name}: {fallback_words}. The real data was not found "
              f"({'; '.join(tried)}). Put it in the Keras cache or $DLGRADE_DATA for real results.")
     warnings.warn(words, FallbackDataWarning, stacklevel=2)
-    return Dataset(name, *train, *test, source=words, embedded=True)
+    return _dataset(name, parts, source=words, embedded=True)
+
+
+def _dataset(name: str, parts: tuple, **fields) -> Dataset:
+    train, test, *extra = parts
+    return Dataset(name, *train, *test, **fields, **(extra[0] if extra else {}))

@@ -99,14 +99,19 @@ def _preprocess_hint(actual, images: np.ndarray, shape: tuple) -> str | None:
 # --------------------------------------------------------------------------- accuracy
 
 @functools.lru_cache(maxsize=4)
-def held_out(dataset_name: str):
-    """(images scaled as the course does, labels, words naming them) from the grader's data."""
+def held_out(dataset_name: str, encode=None):
+    """(the model's inputs, labels, words naming them) from the grader's test split: images
+    scaled as the course does, or what `encode` (the exercise's own preprocessing, run here)
+    makes of the test examples (a text dataset's reviews)."""
     data = datasets.evaluation(dataset_name)
-    words = (f"the grader's {len(data.y_test):,} held-out test images"
+    noun = "reviews" if getattr(data, "word_index", None) is not None else "images"
+    words = (f"the grader's {len(data.y_test):,} held-out test {noun}"
              + (" (the embedded stand-in data: the real dataset is not installed on this grader)"
                 if data.embedded else ""))
-    # a folder dataset's models rescale inside themselves: they take raw 0..255 pixels
-    x = data.x_test if getattr(data, "raw_pixels", False) else scale_pixels(data.x_test)
+    if encode is not None:
+        x = encode(data.x_test)
+    else:  # a folder dataset's models rescale inside themselves: they take raw 0..255 pixels
+        x = data.x_test if getattr(data, "raw_pixels", False) else scale_pixels(data.x_test)
     return x, data.y_test, words, data.embedded
 
 
@@ -120,17 +125,19 @@ def image_shape(dataset_name: str) -> tuple[int, ...]:
     return tuple(held_out(dataset_name)[0].shape[1:])
 
 
-def measured_accuracy(student, dataset_name: str) -> float:
+def measured_accuracy(student, dataset_name: str, encode=None) -> float:
     def measure():
         model = trained_model(student).model
-        x, y, _, _ = held_out(dataset_name)
+        x, y, words, _ = held_out(dataset_name, encode)
         try:
             return classification_accuracy(model, shaped_for(model, x), y)
         except AssertionError:
             raise
         except Exception as exc:  # noqa: BLE001 - the student's model could not run on the data
             shape = "x".join(str(n) for n in x.shape[1:])
-            raise AssertionError(f"the model could not classify {shape} images: "
+            noun = "reviews of " if "reviews" in words else ""
+            raise AssertionError(f"the model could not classify {noun}{shape} "
+                                 f"{'word indices' if noun else 'images'}: "
                                  f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}") from None
     return memo(student, f"accuracy:{dataset_name}", measure)
 
@@ -175,9 +182,9 @@ def trained_level(chance: float) -> float:
 
 
 def assert_accuracy_step(student, dataset_name: str, thresholds: dict[str, Threshold],
-                         step: int, units: int | None = None) -> None:
-    accuracy = measured_accuracy(student, dataset_name)
-    _, y, words, embedded = held_out(dataset_name)
+                         step: int, units: int | None = None, encode=None) -> None:
+    accuracy = measured_accuracy(student, dataset_name, encode)
+    _, y, words, embedded = held_out(dataset_name, encode)
     threshold = threshold_for(thresholds, embedded)
     try:
         assert_step(accuracy, threshold, step, what="accuracy", measured_on=words)
@@ -189,10 +196,10 @@ def assert_accuracy_step(student, dataset_name: str, thresholds: dict[str, Thres
                         else None) from None
 
 
-def assert_trained(student, dataset_name: str, units: int | None = None) -> None:
+def assert_trained(student, dataset_name: str, units: int | None = None, encode=None) -> None:
     """The trained `model` is clearly above chance; the message says where it is."""
-    accuracy = measured_accuracy(student, dataset_name)
-    chance = chance_level(held_out(dataset_name)[1], units)
+    accuracy = measured_accuracy(student, dataset_name, encode)
+    chance = chance_level(held_out(dataset_name, encode)[1], units)
     where = "below" if accuracy < chance else "barely above" if accuracy > chance else "at"
     if accuracy < trained_level(chance):
         raise with_hint(AssertionError(
@@ -266,7 +273,7 @@ def model_checks(spec: ModelSpec, function: str = "build_model", prefix: str = "
 
 
 def image_classifier_checks(assignment, weights: dict[str, float] | None = None,
-                            preprocess: bool = True) -> dict:
+                            preprocess: bool = True, encode=None) -> dict:
     """The hidden checks of a "preprocess, build, train" image-classifier assignment, as
     test functions for the assignment's check module to take into its globals. What they
     check comes from its declaration: the dataset, the [model] spec, the thresholds and
@@ -275,6 +282,8 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None,
     test_preprocess      preprocess(images): the course's scaling, each image of the model's
                          declared input shape (kept; a CNN's with a channel axis); left
                          out with preprocess=False (a model that rescales inside itself)
+                         or with `encode` (the exercise's preprocessing of the test split,
+                         run by the grader: a text dataset's reviews)
     test_model           what build_model() returns: layers (or required layers and output),
                          input, output vs loss, parameters
     test_accuracy        the trained `model` on the grader's test split, in Threshold's steps
@@ -299,14 +308,14 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None,
         checks[function.__name__] = grade(grade_id, weight)(function)
         return function
 
-    for function in preprocess_checks(dataset, model_input) if preprocess else ():
+    for function in preprocess_checks(dataset, model_input) if preprocess and not encode else ():
         check(function, "test_preprocess")
     for function, weight in model_checks(spec, layers_weight=weights["layers"]):
         check(function, "test_model", weight)
 
     for step in range(1, STEPS + 1):
         def test_accuracy(student, step=step):
-            assert_accuracy_step(student, dataset, thresholds, step, units)
+            assert_accuracy_step(student, dataset, thresholds, step, units, encode)
         test_accuracy.__name__ = f"test_accuracy_step_{step}_of_{STEPS}"
         check(test_accuracy, "test_accuracy")
 
@@ -314,7 +323,7 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None,
         assert_within_budget(student, training_cell)
 
     def test_training_left_a_trained_model(student):
-        assert_trained(student, dataset, units)
+        assert_trained(student, dataset, units, encode)
 
     check(test_training_within_budget, "test_training_time")
     check(test_training_left_a_trained_model, "test_training_time")

@@ -6,6 +6,8 @@
     passengers = load_data("airline_passengers")            # monthly, Jan 1949 - Dec 1956
     flowers_dir = data_dir("flowers")                       # a folder, one subfolder a class
     cats_dogs_dir = data_dir("cats_vs_dogs")                # its train folder: cats/, dogs/
+    (x_train, y_train), (x_val, y_val) = load_data("imdb")  # reviews as lists of word indices
+    word_index = get_word_index("imdb")                     # word -> its frequency rank
 
 You get the training data, with the last tenth of it held back as a validation
 set. The test data is not here: the grader keeps it and measures your model on
@@ -16,7 +18,7 @@ same data it measures your model with; it prints where they came from). On your
 own computer, the images come from Keras's own loader (`keras.datasets`, which
 downloads them once), the HDB sales from data.gov.sg's file
 (`resale-flat-prices-based-on-registration-date-from-jan-2017-onwards.csv`) in
-this folder, the flower photos and the cats and dogs from TensorFlow's own copies
+this folder, the movie reviews from `keras.datasets.imdb`, the flower photos and the cats and dogs from TensorFlow's own copies
 (`keras.utils.get_file`, which downloads them once).
 
 (The grader copies this file into every model assignment; it imports nothing
@@ -33,6 +35,7 @@ import numpy as np
 VALIDATION_FRACTION = 0.1
 DATA_DIRS_VARIABLE = "DLGRADE_STUDENT_DATA"
 IMAGES = ("mnist", "fashion_mnist", "cifar10")
+TEXTS = ("imdb",)  # reviews as lists of word indices, as keras.datasets gives them
 TABLES = {"hdb_resale": "resale-flat-prices-based-on-registration-date-from-jan-2017-onwards.csv"}
 # Folders of image files, one subfolder per class: (Keras's cache name, where it downloads,
 # the training class folders under the archive's top folder).
@@ -52,7 +55,7 @@ SERIES = {"airline_passengers": (  # thousands a month, January 1949 to December
     204, 188, 235, 227, 234, 264, 302, 293, 259, 229, 203, 229,
     242, 233, 267, 269, 270, 315, 364, 347, 312, 274, 237, 278,
     284, 277, 317, 313, 318, 374, 413, 405, 355, 306, 271, 306)}
-DATASETS = IMAGES + tuple(TABLES) + tuple(FOLDERS) + tuple(SERIES)
+DATASETS = IMAGES + TEXTS + tuple(TABLES) + tuple(FOLDERS) + tuple(SERIES)
 # The columns read as text (the rest as numbers), as the file holds them.
 TEXT_COLUMNS = ("month", "town", "flat_type", "block", "street_name", "storey_range",
                 "flat_model", "remaining_lease")
@@ -115,8 +118,55 @@ def _prepared(name: str):
             return _read_table(path), source
         with np.load(path, allow_pickle=False) as data:
             arrays = {key: data[key] for key in data.files}
-        return arrays, str(arrays.pop("source"))
+        return unflattened(arrays), str(arrays.pop("source"))
     return None
+
+
+def flattened(arrays: dict) -> dict:
+    """Arrays that np.savez writes without pickle: a ragged array (lists of word indices) as
+    `<key>__values` and `<key>__lengths`."""
+    flat = {}
+    for key, value in arrays.items():
+        if isinstance(value, np.ndarray) and value.dtype == object:
+            lengths = np.array([len(item) for item in value], dtype=np.int64)
+            values = [np.asarray(item, dtype=np.int64) for item in value]
+            flat[f"{key}__values"] = np.concatenate(values) if values else np.zeros(0, np.int64)
+            flat[f"{key}__lengths"] = lengths
+        else:
+            flat[key] = value
+    return flat
+
+
+def unflattened(arrays: dict) -> dict:
+    """What `flattened` wrote, as it was: a ragged array as an object array of lists."""
+    out = {}
+    for key, value in arrays.items():
+        if key.endswith("__lengths"):
+            continue
+        if key.endswith("__values"):
+            key = key[:-len("__values")]
+            pieces = np.split(value, np.cumsum(arrays[f"{key}__lengths"])[:-1])
+            value = np.empty(len(pieces), dtype=object)
+            for i, piece in enumerate(pieces):
+                value[i] = piece.tolist()
+        out[key] = value
+    return out
+
+
+def get_word_index(name: str = "imdb", verbose: bool = False) -> dict:
+    """The word index of a text dataset: each word -> its frequency rank (1 = the most
+    frequent), as keras.datasets.imdb.get_word_index() gives it. In a review, a word of rank r
+    is the index r + 3 (0 pads, 1 starts a review, 2 is a word out of the vocabulary)."""
+    if name not in TEXTS:
+        raise ValueError(f"{name!r} has no word index: the text datasets are {', '.join(TEXTS)}")
+    prepared = _prepared(name)
+    if prepared is not None:
+        return json.loads(str(prepared[0]["word_index"]))
+    import keras
+
+    if verbose:
+        print(f"{name}: the word index from Keras (keras.datasets.{name}.get_word_index)")
+    return getattr(keras.datasets, name).get_word_index()
 
 
 def _split_rows(rows):
@@ -131,6 +181,9 @@ def load_data(name: str, verbose: bool = True):
     arrays of shape (N, 28, 28) with values 0..255, labels integers 0..9.
     "cifar10": the same with colour images of shape (N, 32, 32, 3) and labels of
     shape (N, 1), as keras.datasets.cifar10 gives them.
+    "imdb": the same with reviews: each a list of word indices as
+    keras.datasets.imdb.load_data() gives them (every word kept; see get_word_index),
+    labels 1 (positive) or 0 (negative).
     "hdb_resale": train_rows, val_rows, DataFrames with the file's columns.
     "airline_passengers": one array of the monthly passengers (thousands), shape (96,):
     January 1949 to December 1956 (split it yourself, in order).
