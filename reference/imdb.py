@@ -22,7 +22,8 @@ reviews in that format, from this model, in which word ORDER decides the label:
     "not bad", a negative one "bad" or "not good" (negated two times in five).
 
 Counting words cannot see which adjective a "not" belongs to: a bag-of-words logistic
-regression reaches about 0.6, an LSTM reading the words in order 0.93-0.98.
+regression reaches about 0.6, an LSTM reading the words in order 0.978-0.989 (the
+reference, six seeds).
 """
 from __future__ import annotations
 
