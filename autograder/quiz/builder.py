@@ -59,6 +59,9 @@ class Draft:
     figures: tuple[Figure, ...] = ()
     decimals: int = 0            # base display decimals for float answers
     minimum: float | None = 0    # smallest sensible fallback distractor (None: unbounded)
+    # The largest answer that is plausible on its face (None: unbounded): a mistake above it
+    # is not offered, nor is a fallback (30,000,000 steps for one epoch of 60,000 images).
+    maximum: float | None = None
     n_options: int = 4
     # For non-numeric answers (strings): fallback(draw, key, taken_texts) -> (text, feedback)
     fallback: Callable[[Draw, Any, set], tuple[str, str]] | None = None
@@ -132,8 +135,10 @@ def _merge(options: list[Option], opt: Option, tol: float, decimals: int) -> Non
     options.append(opt)
 
 
-def fallback_numbers(draw: Draw, key, taken: list, decimals: int, minimum, count: int) -> list:
-    """`count` plausible wrong numbers, each at least a minimum gap from the key and each other."""
+def fallback_numbers(draw: Draw, key, taken: list, decimals: int, minimum, count: int,
+                     maximum=None) -> list:
+    """`count` plausible wrong numbers, each at least a minimum gap from the key and each other,
+    within [minimum, maximum] where given."""
     if isinstance(key, int):
         gap = max(1, round(abs(key) * 0.1))
     else:
@@ -146,7 +151,7 @@ def fallback_numbers(draw: Draw, key, taken: list, decimals: int, minimum, count
         if len(chosen) == count:
             break
         c = rounded(c, decimals) if not isinstance(key, int) else int(c)
-        if minimum is not None and c < minimum:
+        if (minimum is not None and c < minimum) or (maximum is not None and c > maximum):
             continue
         others = [key] + taken + chosen
         if all(abs(c - o) >= gap * 0.999 for o in others):
@@ -200,7 +205,8 @@ def _assemble_number(draw: Draw, draft: Draft, key, kind: str, base: dict) -> It
     dropped = []
     for i, m in enumerate(mistakes):
         if (i in coincident or (is_int and not isinstance(m.value, int))
-                or not separated(m.value, key, tol, decimals)):
+                or not separated(m.value, key, tol, decimals)
+                or (draft.maximum is not None and m.value > draft.maximum)):
             dropped.append(m.name)
             continue
         _merge(options, Option(format_number(m.value, decimals), m.value, False, m.feedback,
@@ -213,7 +219,7 @@ def _assemble_number(draw: Draw, draft: Draft, key, kind: str, base: dict) -> It
         missing = draft.n_options - 1 - len(distractors)
         if missing:
             values = fallback_numbers(draw, key, [o.value for o in distractors], decimals,
-                                      draft.minimum, missing)
+                                      draft.minimum, missing, draft.maximum)
             for v in values:
                 distractors.append(Option(format_number(v, decimals), v, False,
                                           f"Not one of the usual mistakes. {draft.explanation}",

@@ -26,7 +26,8 @@ import random
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-GENERATOR_VERSION = "1"
+# 2: steps-per-epoch offers no more steps than there are samples (it offered n x batch size).
+GENERATOR_VERSION = "2"
 KINDS = ("numeric", "multichoice", "matrix")
 MAX_DECIMALS = 4          # Canvas keeps 4 decimals: answers below 1e-4 become 0
 FORMAT_NAME = "dlgrade-quiz"

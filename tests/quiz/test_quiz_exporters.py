@@ -327,6 +327,17 @@ def test_html_preview_is_escaped_self_contained_and_has_the_key(items):
     assert "highlighted" in html and matrix.name in html
 
 
+def test_the_html_sheet_is_a_handout_with_the_key_after_a_page_break(items):
+    html = export(items, "html").decode("utf-8")
+    questions, key = html.split('<h2 class="key">Answer key</h2>')
+    assert "h2.key { break-before: page; page-break-before: always; }" in html
+    for item in items:  # the handout names no internal family, seed or item name
+        assert item.name not in questions and str(item.seed) not in questions
+        assert item.name in key and str(item.seed) in key
+    titles = {families()[i.family].title for i in items}
+    assert all(f"</strong>: {title}</p>" in key for title in titles)
+
+
 def test_json_is_authoritative_and_round_trips(items):
     data = export(items, "json")
     assert load_json(data) == items

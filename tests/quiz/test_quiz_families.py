@@ -167,3 +167,17 @@ def test_html_unsafe_text_only_reaches_prompts_escaped():
     item = generate_item("architecture-layer", 1, 1)
     html = question_html(item.__class__(**{**item.__dict__, "prompt": "<script>x</script> & y"}))
     assert "<script>" not in html and "&lt;script&gt;" in html and "&amp; y" in html
+
+
+def test_every_multiple_choice_item_offers_three_distractors_none_absurd():
+    """Three distractors at least, in every family; a minibatch count is never more steps than
+    samples (a mistake like n x batch size, 30,000,000 steps for 60,000 images, is not offered)."""
+    for family in sorted(families()):
+        for variant in range(25):
+            item = generate_item(family, variant, 11, kind="multichoice") \
+                if "multichoice" in families()[family].kinds else None
+            if item is None:
+                continue
+            assert len(item.distractors) >= 3, (family, variant)
+            if family == "steps-per-epoch":
+                assert all(1 <= o.value <= item.params["n_samples"] for o in item.distractors), item

@@ -1,4 +1,5 @@
-"""A self-contained HTML preview: the questions, then the answer key.
+"""A self-contained HTML quiz sheet: the questions as a handout, then, after a page break
+when printed, the answer key (with what reproduces each item).
 
 Jinja2 with autoescape on; the only pre-built markup is the question HTML and
 the matrix tables from `render`, which escape every value themselves. Inline
@@ -11,6 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from autograder.quiz.model import GENERATOR_VERSION, Item, cell_label, format_number
+from autograder.quiz.registry import families
 from autograder.quiz.render import matrix_html, option_html, question_html
 
 TEMPLATE = """<!DOCTYPE html>
@@ -29,14 +31,16 @@ table.key td, table.key th { border: 1px solid #ccc; padding: 4px 8px; vertical-
 .correct { color: #0a6b2d; font-weight: bold; }
 .feedback { color: #555; font-size: 0.9rem; }
 pre { background: #f6f6f6; padding: 0.5rem; overflow-x: auto; }
+h2.key { break-before: page; page-break-before: always; }
+@media print { .item { break-inside: avoid; } }
 </style>
 </head>
 <body>
 <h1>{{ title }}</h1>
-<p class="meta">{{ items|length }} questions; generator version {{ version }}; quiz seed {{ quiz_seed }}.</p>
+<p class="meta">{{ items|length }} questions.</p>
 {% for q in items %}
 <div class="item" id="q{{ loop.index }}">
-<p class="meta">Question {{ loop.index }} &middot; {{ q.name }} &middot; {{ q.kind }}</p>
+<p class="meta">Question {{ loop.index }}</p>
 {{ q.question }}
 {% if q.kind == "multichoice" %}
 <ol class="options" type="a">
@@ -47,10 +51,12 @@ pre { background: #f6f6f6; padding: 0.5rem; overflow-x: auto; }
 {% endif %}
 </div>
 {% endfor %}
-<h2>Answer key</h2>
+<h2 class="key">Answer key</h2>
+<p class="meta">Generator version {{ version }}; quiz seed {{ quiz_seed }}.</p>
 {% for q in items %}
 <div class="item">
-<p><strong>Question {{ loop.index }}</strong> ({{ q.name }}, seed {{ q.seed }})</p>
+<p><strong>Question {{ loop.index }}</strong>: {{ q.title }}</p>
+<p class="meta">Made by {{ q.name }} (item seed {{ q.seed }}): the same family, variant and quiz seed make it again.</p>
 <div class="correct">Answer: {{ q.answer }}{% if q.tolerance %} &plusmn; {{ q.tolerance }}{% endif %}</div>
 {% if q.cell %}<p class="meta">LMS exports ask for {{ q.cell }} (highlighted).</p>{% endif %}
 <p>{{ q.explanation }}</p>
@@ -60,7 +66,7 @@ pre { background: #f6f6f6; padding: 0.5rem; overflow-x: auto; }
 {% for o in q.distractors %}<tr><td>{{ o.html }}</td><td>{{ o.mistakes }}</td><td class="feedback">{{ o.feedback }}</td></tr>
 {% endfor %}</table>
 {% endif %}
-{% if q.dropped %}<p class="meta">Coincide with the key here (not offered): {{ q.dropped }}</p>{% endif %}
+{% if q.dropped %}<p class="meta">Not offered here (the same as the key, or not plausible on its face): {{ q.dropped }}</p>{% endif %}
 </div>
 {% endfor %}
 </body>
@@ -72,6 +78,12 @@ _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
 _TEMPLATE = _ENV.from_string(TEMPLATE)
 
 
+def _title(family: str) -> str:
+    """What the family asks, in words (an item made elsewhere: its family's name)."""
+    found = families().get(family)
+    return found.title if found is not None else family
+
+
 def _view(item: Item) -> dict:
     options = item.display_options() if item.kind == "multichoice" else list(item.options)
     if item.kind == "matrix":
@@ -80,6 +92,7 @@ def _view(item: Item) -> dict:
         answer = item.answer_text()
     return {
         "name": item.name, "seed": item.seed, "kind": item.kind,
+        "title": _title(item.family),
         "question": Markup(question_html(item)),
         "options": [{"html": Markup(option_html(item, o.value, o.text))} for o in options],
         "answer": answer,

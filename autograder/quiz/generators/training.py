@@ -31,4 +31,4 @@ def steps_per_epoch(draw: Draw) -> Draft:
                  answer=key,
                  explanation=(f"ceil(n / batch size) = ceil({n} / {batch}) = {key}: the last, "
                               "smaller batch is a step too."),
-                 mistakes=mistakes, minimum=1)
+                 mistakes=mistakes, minimum=1, maximum=n)  # never more steps than samples
