@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from autograder.text import POINT_DIGITS
+
 PROBLEM_COLUMNS = ["student_id", "assignment", "score", "reason"]
 
 FORMATS = ("canvas", "moodle", "csv")
@@ -85,7 +87,7 @@ def _display_name(row) -> str:
 
 def to_lms(frame: pd.DataFrame, max_scores: dict[str, float], fmt: str) -> pd.DataFrame:
     assignments = list(max_scores)
-    scores = frame[assignments].round(4)
+    scores = frame[assignments].round(POINT_DIGITS)  # as the terminal and the reports show them
     if fmt == "canvas":
         table = pd.DataFrame({
             "Student": [_display_name(r) for r in frame.itertuples()],
@@ -102,7 +104,7 @@ def to_lms(frame: pd.DataFrame, max_scores: dict[str, float], fmt: str) -> pd.Da
     if fmt == "csv":
         table = frame.rename(columns={"id": "student_id"}).copy()
         table[assignments] = scores
-        table["total"] = scores.fillna(0).sum(axis=1).round(4)
+        table["total"] = scores.fillna(0).sum(axis=1).round(POINT_DIGITS)
         return table
     raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
 
@@ -121,7 +123,7 @@ def export(root: Path, fmt: str, output: Path | None = None) -> tuple[Path, list
     problems = ungraded(root, list(max_scores))
     frame = with_ungraded(frame, problems)
     table = to_lms(frame, max_scores, fmt)
-    output = output or root / "exports" / f"grades-{fmt}.csv"
+    output = output or root / "exports" / ("grades.csv" if fmt == "csv" else f"grades-{fmt}.csv")
     output.parent.mkdir(parents=True, exist_ok=True)
     sidecar = problems_path(output)
     if fmt == "csv":

@@ -21,6 +21,23 @@ def clean(text: str, limit: int | None = MESSAGE_LIMIT) -> str:
     return text
 
 
+POINT_DIGITS = 2  # scores as every output shows them: the terminal, the reports, the LMS files
+
+
+def points(value) -> str:
+    """A score as every output shows it: 3.33, 15, 0.67 (never 3.3334 in one place and 3.33 in
+    another)."""
+    return f"{round(float(value), POINT_DIGITS):g}"
+
+
+def wrapped(text: str, indent: str = "", width: int = 100) -> list[str]:
+    """`text` as whole words on lines of `width` (later lines indented by `indent`); nothing cut."""
+    import textwrap
+
+    return textwrap.wrap(text, width=width, subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False) or [""]
+
+
 def headline(message: str | None) -> str:
     """The first line of a check's message, with its first item when that line is a heading
     ("build_model() differs from the exercise: layer 2: expected ...")."""

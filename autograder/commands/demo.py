@@ -44,7 +44,7 @@ def lost_points(root: Path, assignment: str, student: str) -> list[str]:
     """One line per test cell that lost points: its score and the first failing check's message."""
     import json
 
-    from autograder.text import headline
+    from autograder.text import headline, points, wrapped
 
     path = root / "autograded" / student / assignment / "results.json"
     results = json.loads(path.read_text())
@@ -55,8 +55,11 @@ def lost_points(root: Path, assignment: str, student: str) -> list[str]:
         failing = [t for t in cell.get("tests", []) if not t.get("passed")]
         message = (failing[0].get("message") if failing else cell.get("reason")) or ""
         first = headline(message)  # a heading comes with its first item: what differs
-        lines.append(f"{cell['grade_id']}: {cell['score']:g}/{cell['points']:g}  {first[:150]}")
-        lines += [f"    Likely mistake: {t['hint']}"[:154] for t in failing[:1] if t.get("hint")]
+        lines += wrapped(f"{cell['grade_id']}: {points(cell['score'])}/{points(cell['points'])}  {first}",
+                         indent="    ")  # whole messages: a cut one ("is no") says nothing
+        for t in failing[:1]:
+            if t.get("hint"):
+                lines += wrapped(f"    Likely mistake: {t['hint']}", indent="      ")
     return lines
 
 

@@ -7,10 +7,17 @@ import sys
 
 from autograder import assignments, build, course, datasets, grading
 from autograder.commands.calibrate import ensure_calibrated
+from autograder.text import points
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("grade", help="grade the submissions of an assignment")
+    parser = subparsers.add_parser(
+        "grade", help="grade the submissions of an assignment",
+        description="Grade submitted/STUDENT/ASSIGNMENT/ for every student (or --student): each "
+                    "notebook runs in its own sandboxed kernel, the hidden checks run in this "
+                    "process against the trusted references, and the scores go to nbgrader's "
+                    "gradebook.db, with results.json beside each autograded notebook. A "
+                    "submission finished by an earlier run and unchanged since is kept.")
     parser.add_argument("assignment")
     parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -55,7 +62,7 @@ def print_table(assignment: str, results) -> None:
                             ("seconds", "right"), ("reason", "left")):
         table.add_column(column, justify=justify, overflow="fold")
     for r in results:
-        table.add_row(escape(r.student), f"{r.score:g} / {r.max_score:g}",
+        table.add_row(escape(r.student), f"{points(r.score)} / {points(r.max_score)}",
                       r.status + (" (kept)" if r.kept else ""), f"{r.seconds:.1f}",
                       escape(r.reason or ""))
     Console(width=max(100, Console().width)).print(table)
@@ -95,9 +102,9 @@ def progress_reporter(assignment: str, total: int, quiet: bool = False, describe
 
 def line(result) -> str:
     if result.kept:
-        return (f"kept {result.student}: {result.score:g}/{result.max_score:g} "
+        return (f"kept {result.student}: {points(result.score)}/{points(result.max_score)} "
                 f"({result.status} by an earlier run; nothing changed since)")
-    return (f"graded {result.student}: {result.score:g}/{result.max_score:g} "
+    return (f"graded {result.student}: {points(result.score)}/{points(result.max_score)} "
             f"({result.status}, {result.seconds:.1f} s)")
 
 

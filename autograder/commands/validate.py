@@ -12,6 +12,7 @@ import json
 import sys
 
 from autograder import assignments, course
+from autograder.text import points
 
 
 def add_parser(subparsers) -> None:
@@ -115,7 +116,7 @@ def _print(report) -> None:
 
 
 def _points(value: float) -> str:
-    return f"{round(value, 2):g}"
+    return points(value)
 
 
 def _as_json(report) -> dict:

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from autograder.feedback import plots
 from autograder.feedback.classreport import class_view
 from autograder.feedback.student import student_view
+from autograder.text import POINT_DIGITS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -27,7 +28,7 @@ def grader_version() -> str:
         return "unknown"
 
 
-def _num(value, digits: int = 2) -> str:
+def _num(value, digits: int = POINT_DIGITS) -> str:
     if value is None:
         return "—"
     return f"{round(float(value), digits):g}"

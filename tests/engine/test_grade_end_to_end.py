@@ -169,7 +169,8 @@ def test_export_reads_back_as_the_gradebook(demo_course, fmt, monkeypatch, capsy
         assert table.loc["ada", "Email address"] == "ada@example.edu"
     for assignment in demo.DEMO_ASSIGNMENTS:
         for student in ("ada", "ben", "cy", "dee"):
-            assert float(table.loc[student, assignment]) == pytest.approx(results[assignment][student].score)
+            # two decimals, as the terminal and the reports show scores (3.33, not 3.3334)
+            assert float(table.loc[student, assignment]) == round(results[assignment][student].score, 2)
         assert pd.isna(table.loc["zoe", assignment])  # submitted nothing: left empty
         # eve's file is not a notebook: not in nbgrader's gradebook, yet exported with the
         # 0 the grader recorded, and said why
@@ -279,3 +280,20 @@ def test_a_lambda_layer_and_a_training_cell_over_budget_lose_their_points(demo_c
     assert results["gus"].score == 15
     budget = _results_json(root, "gus", "mnist-ann")["budgets"][0]
     assert not budget["passed"] and budget["seconds"] > 3 * calibration.seconds
+
+
+def test_the_demo_prints_whole_messages_and_scores_as_the_reports_do(demo_course):
+    from autograder.commands.demo import lost_points
+    from autograder.text import headline, points
+
+    root, results = demo_course
+    for student in ("ben", "dee"):
+        lines = lost_points(root, "conv-pooling", student)
+        assert lines and all(len(line) <= 100 for line in lines)
+        printed = " ".join(line.strip() for line in lines)
+        cells = _results_json(root, student, "conv-pooling")["cells"]
+        for cell in (c for c in cells if "points" in c and c["score"] < c["points"]):
+            failing = next(t for t in cell["tests"] if not t["passed"])
+            assert headline(failing["message"]) in printed  # never cut mid-word ("is no")
+            assert f"{cell['grade_id']}: {points(cell['score'])}/{points(cell['points'])}" in printed
+    assert points(results["conv-pooling"]["ben"].score) == f"{round(results['conv-pooling']['ben'].score, 2):g}"
