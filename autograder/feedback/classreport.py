@@ -76,33 +76,62 @@ def question_stats(results: list[dict]) -> list[dict]:
     return out
 
 
+# A check that failed because the function is missing or still the stub: not a misconception.
+NOT_ATTEMPTED = re.compile(r"is not defined in your notebook|NotImplementedError")
+
+
+def _failures(r: dict):
+    """(grade_id, check, text, hint or None) for each failed check of one submission."""
+    for c in r.get("cells") or []:
+        if "points" not in c:
+            continue
+        gid = c.get("grade_id") or "?"
+        if c.get("status") == "not graded" and c.get("reason"):
+            yield gid, "(not graded)", first_line(c["reason"]), None
+        for t in c.get("tests") or []:
+            if not t.get("passed"):
+                v = check_view(t, 0.0, 0.0)
+                yield gid, v["name"], problem_part(v["headline"]), v["hint"]
+
+
 def common_failures(results: list[dict], limit: int = 15) -> list[dict]:
-    """Failures grouped by question, check and hint (or first message line); counted once per student."""
+    """Failures grouped by mistake and counted once per student: a recognised mistake (a hint)
+    is one group wherever it shows (several checks, several questions), another failure one
+    group per question, check and problem. Non-attempts (a missing function, the stub's
+    NotImplementedError) are left to `not_attempted`."""
     groups: dict[tuple, dict] = {}
+    order = {g: i for i, g in enumerate(_question_order(results))}
     for r in results:
         student = r.get("student") or "?"
-        for c in r.get("cells") or []:
-            if "points" not in c:
+        for gid, name, text, hint in _failures(r):
+            if NOT_ATTEMPTED.search(text):
                 continue
-            gid = c.get("grade_id") or "?"
-            items = []
-            if c.get("status") == "not graded" and c.get("reason"):
-                items.append(("(not graded)", first_line(c["reason"])))
-            for t in c.get("tests") or []:
-                if not t.get("passed"):
-                    v = check_view(t, 0.0, 0.0)
-                    text = f"Likely mistake: {v['hint']}" if v["hint"] else problem_part(v["headline"])
-                    items.append((v["name"], text))
-            for name, text in items:
-                key = (gid, name, normalise(text))
-                group = groups.setdefault(key, {"grade_id": gid, "check": name, "text": text,
-                                                "students": []})
-                if student not in group["students"]:
-                    group["students"].append(student)
-    order = {g: i for i, g in enumerate(_question_order(results))}
+            key = ("mistake", normalise(hint)) if hint else (gid, name, normalise(text))
+            group = groups.setdefault(key, {"grade_id": gid, "check": name,
+                                            "text": f"Likely mistake: {hint}" if hint else text,
+                                            "questions": [], "checks": [], "students": []})
+            for field, value in (("questions", gid), ("checks", name), ("students", student)):
+                if value not in group[field]:
+                    group[field].append(value)
+    for group in groups.values():
+        group["questions"].sort(key=lambda g: order.get(g, 1e9))
     ranked = sorted(groups.values(), key=lambda g: (-len(g["students"]), order.get(g["grade_id"], 1e9),
                                                      g["check"], g["text"]))
     return [{**g, "count": len(g["students"])} for g in ranked[:limit]]
+
+
+def not_attempted(results: list[dict]) -> list[dict]:
+    """Per question, the students whose checks failed only as not attempted (the function
+    missing, or the stub's NotImplementedError), apart from the misconceptions."""
+    order = _question_order(results)
+    found: dict[str, list[str]] = {}
+    for r in results:
+        student = r.get("student") or "?"
+        for gid, _, text, _ in _failures(r):
+            if NOT_ATTEMPTED.search(text) and student not in found.setdefault(gid, []):
+                found[gid].append(student)
+    return [{"grade_id": g, "count": len(found[g]), "students": found[g]}
+            for g in sorted(found, key=lambda g: order.index(g) if g in order else len(order))]
 
 
 def _seconds(r: dict) -> float | None:
@@ -111,12 +140,18 @@ def _seconds(r: dict) -> float | None:
 
 
 def problem(r: dict) -> str | None:
-    """Why a submission's run went wrong (could not be graded, kernel died, a cell timed out)."""
+    """Why a submission's run went wrong (could not be graded, kernel died, a cell timed out),
+    and whether its protected cells had been changed (restored before grading)."""
+    said = []
     if r.get("reason") or r.get("kernel"):
-        return r.get("reason") or r.get("kernel")
-    stuck = [f"cell {c.get('index', 0) + 1} ({c.get('grade_id') or 'unnamed'}) {c['status']}"
-             for c in r.get("cells") or [] if c.get("status") in ("timeout", "kernel died")]
-    return "; ".join(stuck) or None
+        said.append(r.get("reason") or r.get("kernel"))
+    else:
+        said += [f"cell {c.get('index', 0) + 1} ({c.get('grade_id') or 'unnamed'}) {c['status']}"
+                 for c in r.get("cells") or [] if c.get("status") in ("timeout", "kernel died")]
+    if r.get("restored"):
+        said.append("protected cells were changed (restored before grading): "
+                    + "; ".join(map(str, r["restored"])))
+    return "; ".join(said) or None
 
 
 def slowest(results: list[dict], n: int = 5) -> list[dict]:
@@ -144,6 +179,7 @@ def class_view(assignment: str, results: list[dict]) -> dict:
         "error_scores": [float(r.get("score") or 0.0) for r in errors],
         "questions": question_stats(results),
         "failures": common_failures(results),
+        "not_attempted": not_attempted(results),
         "slowest": slowest(results),
         "errors": [{"student": r.get("student") or "?", "reason": r.get("reason") or "no reason recorded"}
                    for r in errors],

@@ -33,6 +33,9 @@ window.addEventListener("load", function () {
   var wrong = document.querySelector("td.wrong");
   b.setAttribute("data-wrong-bg", wrong ? getComputedStyle(wrong).backgroundColor : "none");
   b.setAttribute("data-overflow", String(root.scrollWidth - root.clientWidth));
+  var failures = document.querySelector("#failures table");
+  b.setAttribute("data-failures-overflow", failures ?
+      String(Math.ceil(failures.getBoundingClientRect().right - root.clientWidth)) : "none");
   b.setAttribute("data-probe", "done");
 });
 </script>"""
@@ -98,3 +101,12 @@ def test_class_report_in_chromium(tmp_path, load):
     assert attrs["image-widths"] == "600,600"
     assert int(attrs["overflow"]) <= 0
     screenshot(tmp_path, page, "class", size="1000,2400")
+
+
+def test_class_report_at_phone_width(tmp_path, load):
+    """412 px (a phone): the failures' rows become blocks, nothing runs off the screen."""
+    page = class_html("conv-pooling", [load(f"conv-pooling-{n}") for n in NAMES])
+    attrs, _ = probe(tmp_path, page, "class-phone", width=412)
+    assert int(attrs["overflow"]) <= 0
+    assert attrs["failures-overflow"] != "none" and int(attrs["failures-overflow"]) <= 0
+    screenshot(tmp_path, page, "class-phone", size="412,2400")

@@ -57,6 +57,40 @@ def test_common_failures_grouped_and_counted_once_per_student(toy):
     assert failures[1]["text"] == "wrong shape: expected (1, 1), got (2, 1)"
 
 
+def test_one_recognised_mistake_across_checks_and_questions_is_one_group(make_results):
+    biases = "the biases are missing: each filter (or unit) has one bias"
+    results = [
+        make_results("a", {"test_conv_params": (0.0, 2.0), "test_dense_params": (0.0, 1.0)},
+                     [("test_conv_params", "test_conv_params_any", "conv_params(3, 1, 8): expected 80, got 72", biases),
+                      ("test_conv_params", "test_conv_params_course", "conv_params(5, 8, 16): expected 3216, got 3200", biases),
+                      ("test_dense_params", "test_dense_params_any", "dense_params(400, 120): expected 48120, got 48000", biases)]),
+        make_results("b", {"test_conv_params": (2.0, 2.0), "test_dense_params": (0.0, 1.0)},
+                     [("test_dense_params", "test_dense_params_any", "dense_params(84, 10): expected 850, got 840", biases)]),
+        make_results("c", {"test_conv_params": (0.0, 2.0), "test_dense_params": (0.0, 1.0)},
+                     [("test_conv_params", "test_conv_params_any", "conv_params() raised NotImplementedError", None),
+                      ("test_dense_params", "test_dense_params_any", "function dense_params() is not defined in your notebook", None)]),
+    ]
+    view = class_view("toy", results)
+    assert [(f["count"], f["students"], f["questions"]) for f in view["failures"]] == [
+        (2, ["a", "b"], ["test_conv_params", "test_dense_params"])]
+    assert view["failures"][0]["checks"] == ["test_conv_params_any", "test_conv_params_course",
+                                             "test_dense_params_any"]
+    assert view["not_attempted"] == [{"grade_id": "test_conv_params", "count": 1, "students": ["c"]},
+                                     {"grade_id": "test_dense_params", "count": 1, "students": ["c"]}]
+    page = class_html("toy", results)
+    assert 'id="not-attempted"' in page and "Grouped by mistake" in page
+
+
+def test_tampering_is_listed_with_the_submissions_with_problems(load):
+    tampered = load("conv-pooling-tampered")
+    tampered["restored"] = ["the locked cell test_conv2d was edited: the instructor's version was put back"]
+    view = class_view("conv-pooling", [load("conv-pooling-ada"), tampered])
+    assert view["problems"] == [{"student": tampered["student"], "reason": (
+        "protected cells were changed (restored before grading): the locked cell test_conv2d was "
+        "edited: the instructor's version was put back")}]
+    assert "protected cells were changed" in class_html("conv-pooling", [tampered])
+
+
 def test_normalisation():
     assert normalise("Wrong  values at 3 of 16, first (0, 1): 2.5 vs -1e-3") == \
         "wrong values at # of #, first (#, #): # vs #"
@@ -96,10 +130,13 @@ def test_demo_class(load):
         "test_output_size", "test_zero_pad", "test_conv2d", "test_conv2d_multi", "test_max_pool", "test_avg_pool"]
     avg = view["questions"][-1]
     assert avg["n"] == 8 and avg["zero"] == 4  # cy, dee, exits (kernel died), hangs (timeout)
-    # cy and hangs both lack avg_pool: one group of two, whatever the shapes in their messages.
-    top = view["failures"][0]
-    assert top["count"] == 2 and top["grade_id"] == "test_avg_pool"
-    assert top["text"] == "function avg_pool() is not defined in your notebook"
+    # Not attempted (missing, or the stub's NotImplementedError) is counted apart, per question:
+    # cy and hangs lack avg_pool, dee left every stub; none of it crowds the misconceptions.
+    assert view["not_attempted"][-1] == {"grade_id": "test_avg_pool", "count": 3,
+                                         "students": ["cy", "dee", "hangs"]}
+    assert not any("not defined" in f["text"] or "NotImplementedError" in f["text"]
+                   for f in view["failures"])
+    assert "Likely mistake: the kernel looks flipped" in " ".join(f["text"] for f in view["failures"])
     problems = {p["student"]: p["reason"] for p in view["problems"]}
     assert problems == {"exits": "the kernel died while running cell 19",
                         "hangs": "cell 19 (avg_pool) timeout"}
