@@ -8,7 +8,12 @@ from autograder import course, grading, timing
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
-        "calibrate", help="time the reference solution's training cell on this device")
+        "calibrate", help="time the reference solution's training cell on this device",
+        description="Run the instructor's notebook (the reference solution) in a sandboxed "
+                    "kernel on this machine, time its training cell (one warm-up, then RUNS "
+                    "timed runs, the median kept) and store it under calibration/ASSIGNMENT/ for "
+                    "this device: a student's training cell may take up to 3 times as long. "
+                    "`dlgrade grade --calibrate` does it first when it is missing.")
     parser.add_argument("assignment")
     parser.add_argument("--cell", help="id of the training cell (default: the training_cell "
                                        "of assignment.toml)")

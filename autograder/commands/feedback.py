@@ -13,11 +13,20 @@ from autograder import course
 
 
 def add_parser(subparsers) -> None:
-    feedback = subparsers.add_parser("feedback", help="write each student's feedback report")
+    feedback = subparsers.add_parser(
+        "feedback", help="write each student's feedback report",
+        description="Write feedback/STUDENT/ASSIGNMENT/ for every graded submission: an HTML "
+                    "report (each check, what it got, the likely mistake, the model's numbers) "
+                    "and feedback.md, the same as text for an LMS comment. nbgrader's own "
+                    "generate_feedback would overwrite these files: use this one.")
     feedback.add_argument("assignment")
     feedback.add_argument("--student", action="append", help="only this student (repeatable)")
     feedback.set_defaults(func=run_feedback)
-    report = subparsers.add_parser("report", help="write the class report of an assignment")
+    report = subparsers.add_parser(
+        "report", help="write the class report of an assignment",
+        description="Write reports/ASSIGNMENT/class-report.html: the score distribution, each cell's "
+                    "average, the most common failures grouped by mistake, and the submissions "
+                    "with problems (ungradable, tampered, over a limit).")
     report.add_argument("assignment")
     report.set_defaults(func=run_report)
 

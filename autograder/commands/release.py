@@ -5,7 +5,11 @@ from autograder import assignments, build, course
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("release", help="generate the student version into release/")
+    parser = subparsers.add_parser(
+        "release", help="generate the student version into release/",
+        description="Build source/ASSIGNMENT from its folder, then let nbgrader write the student "
+                    "version into release/ASSIGNMENT (solutions and hidden tests removed, cells "
+                    "locked); the course's data loader goes with it. Hand out that folder.")
     parser.add_argument("assignment")
     parser.set_defaults(func=run)
 
