@@ -152,7 +152,7 @@ def test_export_reads_back_as_the_gradebook(demo_course, fmt, monkeypatch, capsy
         gb.update_or_create_student("zoe", first_name="Zoe", last_name="Absent")  # submitted nothing
     monkeypatch.chdir(root)
     assert main(["export", "--format", fmt]) == 0
-    path = root / "exports" / f"grades-{fmt}.csv"
+    path = root / "exports" / ("grades.csv" if fmt == "csv" else f"grades-{fmt}.csv")
     out = capsys.readouterr().out
     assert str(path) in out
     table = pd.read_csv(path, dtype={"SIS User ID": str, "ID number": str, "student_id": str})
@@ -186,7 +186,7 @@ def test_export_reads_back_as_the_gradebook(demo_course, fmt, monkeypatch, capsy
         assert sorted(listed["assignment"]) == sorted(demo.DEMO_ASSIGNMENTS)
         assert set(listed["student_id"]) == {"eve"} and listed["reason"].str.len().min() > 0
     if fmt == "csv":
-        expected_total = sum(results[a]["ben"].score for a in demo.DEMO_ASSIGNMENTS)
+        expected_total = round(sum(round(results[a]["ben"].score, 2) for a in demo.DEMO_ASSIGNMENTS), 2)
         assert table.loc["ben", "total"] == pytest.approx(expected_total)
 
 
