@@ -14,6 +14,7 @@ sandboxed launcher plugs in.
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -32,6 +33,29 @@ from autograder.text import clean
 RESULTS_VERSION = 1
 UNFINISHED = (f"a broken kernel, or a single output over {MAX_MESSAGE_BYTES // 2**20} MiB, which "
               "the grader refuses")
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+CELL_LINE = re.compile(r"(?:Cell In\[\d+\]|<ipython-input-[^>]*>), line (\d+)")
+ERROR_TEXT = 500  # characters of a student's exception message results.json keeps
+
+
+def raised(cell) -> dict | None:
+    """What the student's own cell raised: the exception's type and message and the line of the
+    cell it came from (the last frame in the cell), as data for the report, never markup."""
+    error = next((o for o in cell.outputs if o.output_type == "error"), None)
+    if error is None:
+        return None
+    found = {"type": clean(str(error.get("ename", "")), limit=100),
+             "message": clean(str(error.get("evalue", "")), limit=ERROR_TEXT)}
+    trace = ANSI.sub("", "\n".join(str(line) for line in error.get("traceback") or []))
+    lines = CELL_LINE.findall(trace)
+    if lines:
+        number = int(lines[-1])
+        source = cell.source.splitlines()
+        if 1 <= number <= len(source):
+            found.update(line=number, code=clean(source[number - 1].strip(), limit=200))
+    return found
 
 
 def _stream(text: str) -> nbformat.NotebookNode:
@@ -196,7 +220,8 @@ class TrustedExecute(Execute):
                 f"the submission ran past its time limit of {self.submission_timeout} s in all, "
                 f"at cell {index + 1}")
             cell.outputs.append(_stream(f"[{self._dead}]\n"))
-        self._record(cell, index, status, seconds, limit=limit)
+        extra = {"error": raised(cell)} if status == "error" and raised(cell) else {}
+        self._record(cell, index, status, seconds, limit=limit, **extra)
         return cell, self.resources
 
     def _spent(self, cell, start: float) -> float:

@@ -5,6 +5,8 @@ two are recovered from the message text, and no missing key fails a report.
 """
 from __future__ import annotations
 
+import re
+
 from autograder.feedback.tables import detail_view
 from autograder.text import headline
 
@@ -44,6 +46,14 @@ def split_message(message: str | None) -> dict:
     }
 
 
+def check_title(name: str) -> str:
+    """A check's function name as words a student reads: test_accuracy_step_1_of_4 ->
+    "Accuracy, step 1 of 4"; test_conv2d_any_kernel -> "Conv2d any kernel"."""
+    words = re.sub(r"_step_(\d+)_of_(\d+)$", r", step \1 of \2", name.removeprefix("test_"))
+    words = words.replace("_", " ").strip() or name
+    return words[:1].upper() + words[1:]
+
+
 def check_view(test: dict, cell_points: float, total_weight: float) -> dict:
     passed = bool(test.get("passed"))
     parsed = split_message(test.get("message"))
@@ -53,6 +63,7 @@ def check_view(test: dict, cell_points: float, total_weight: float) -> dict:
     lost = 0.0 if passed or not total_weight else cell_points * weight / total_weight
     return {
         "name": test.get("name") or "check",
+        "title": check_title(test.get("name") or "check"),
         "passed": passed,
         "weight": weight,
         "lost": round(lost, 4),
@@ -105,6 +116,14 @@ def cell_rows(cells: list[dict], cell_timeout: float | None) -> list[dict]:
     return rows
 
 
+def _raised_words(error: dict) -> str:
+    """'ValueError: shapes do not match (line 4: y = x @ w)' from results.json's record."""
+    words = f"{error.get('type') or 'an error'}" + (f": {error['message']}" if error.get("message") else "")
+    if error.get("line"):
+        words += f" (line {error['line']}" + (f": {error['code']}" if error.get("code") else "") + ")"
+    return words
+
+
 def _cell_names(cells: list[dict]) -> str:
     return ", ".join(f"cell {c.get('index', 0) + 1} ({c.get('grade_id') or 'unnamed'})" for c in cells)
 
@@ -142,9 +161,11 @@ def banners(results: dict, cell_timeout: float | None) -> list[dict]:
                             "the rest of the output was dropped (it cost no points)."})
     errors = [c for c in cells if c.get("status") == "error"]
     if errors:
+        said = [f"{_cell_names([c])}: {_raised_words(c['error'])}" for c in errors if c.get("error")]
         out.append({"level": "warning", "title": "Your code raised an error",
                     "text": f"{_cell_names(errors)} raised an error when the notebook was run top "
-                            "to bottom. Use Restart & Run All to see it."})
+                            "to bottom" + (": " + "; ".join(said) if said else "")
+                            + ". Use Restart & Run All to see it."})
     return out
 
 

@@ -297,3 +297,13 @@ def test_the_demo_prints_whole_messages_and_scores_as_the_reports_do(demo_course
             assert headline(failing["message"]) in printed  # never cut mid-word ("is no")
             assert f"{cell['grade_id']}: {points(cell['score'])}/{points(cell['points'])}" in printed
     assert points(results["conv-pooling"]["ben"].score) == f"{round(results['conv-pooling']['ben'].score, 2):g}"
+
+
+def test_an_error_in_the_student_s_cell_is_recorded_with_its_type_message_and_line(demo_course):
+    root, _ = demo_course
+    cells = _results_json(root, "cy", "conv-pooling")["cells"]
+    errors = [c["error"] for c in cells if c.get("status") == "error"]
+    assert errors and all(e["type"] for e in errors)
+    # every answer cell of cy starts with raise RuntimeError('lost my work')
+    assert {"type": "RuntimeError", "message": "lost my work", "line": 1,
+            "code": "raise RuntimeError('lost my work')"} in errors

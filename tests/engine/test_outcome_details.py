@@ -72,3 +72,20 @@ def test_values_are_shown_as_a_student_writes_them():
     assert shown([np.float32(0.5), "a"]) == "[0.5, 'a']"
     assert clean("a\ud800b\x07c") == "a\ufffdb?c"
     assert clean("x" * 10, limit=4) == "xxxx... [6 more characters cut]"
+
+
+def test_a_raised_exception_is_kept_as_type_message_and_line():
+    import nbformat
+
+    from autograder.execute import raised
+
+    cell = nbformat.v4.new_code_cell("x = 1\ny = x @ w\n")
+    cell.outputs = [nbformat.v4.new_output(
+        "error", ename="ValueError", evalue="matmul: shapes (3,) and (2,) do not match\x07",
+        traceback=["\x1b[0;31mValueError\x1b[0m   Traceback (most recent call last)",
+                   "Cell \x1b[0;32mIn[7], line 2\x1b[0m\n      1 x = 1\n----> 2 y = x @ w",
+                   "\x1b[0;31mValueError\x1b[0m: matmul"])]
+    assert raised(cell) == {"type": "ValueError", "message": "matmul: shapes (3,) and (2,) do not match?",
+                            "line": 2, "code": "y = x @ w"}
+    cell.outputs = []
+    assert raised(cell) is None

@@ -24,7 +24,7 @@ def test_lost_points_with_message_hint_and_fenced_counterexample(load):
     text = student_markdown(load("conv-pooling-ben"))
     assert text.startswith("## conv-pooling — ben: 3.33 / 15\n")
     assert "### test_output_size: 0.67 / 2" in text
-    assert ("- **test_output_size_any_stride_and_padding** (−1.33 points): "
+    assert ("- **Output size any stride and padding** (−1.33 points): "
             "output_size(n=2, kernel=1, stride=2, padding=0): expected 1, got 2") in text
     assert "  Likely mistake: rounded up (ceil) instead of down" in text
     assert ("  ```text\n  test_output_size_any_stride_and_padding(\n      case=(2, 1, 2, 0),\n  )\n  ```"

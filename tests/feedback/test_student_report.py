@@ -35,7 +35,9 @@ SOURCE_LINES = hidden_source_lines()
 
 def check_block(page: str, name: str) -> str:
     """The HTML of one check, from its name to the next check."""
-    start = page.index(f'<span class="check-name">{name}</span>')
+    from autograder.feedback.student import check_title
+
+    start = page.index(f'<span class="check-name" title="{name}">{check_title(name)}</span>')
     end = page.find('<div class="check ', start)
     return page[start:end if end > 0 else len(page)]
 
@@ -157,6 +159,16 @@ def test_student_errors_are_pointed_at(load):
     assert "cell 5 (output_size)" in page and "Restart &amp; Run All" in page
 
 
+def test_the_exception_a_student_s_cell_raised_is_named_with_its_line(load):
+    results = load("conv-pooling-cy")
+    cell = next(c for c in results["cells"] if c.get("status") == "error")
+    cell["error"] = {"type": "RuntimeError", "message": "<b>lost</b> my work", "line": 1,
+                     "code": "raise RuntimeError('lost my work')"}
+    page = student_html(results)
+    assert ("RuntimeError: &lt;b&gt;lost&lt;/b&gt; my work (line 1: raise RuntimeError(&#39;lost my "
+            "work&#39;))") in page
+
+
 def test_student_text_is_escaped(load):
     results = load("conv-pooling-ben")
     results["student"] = XSS
@@ -239,3 +251,11 @@ def test_training_time_shows_both_times(load):
     assert "3 × 1.50 s" in block or "3 × 1.5 s" in block
     assert "uncalibrated: there is no reference timing" in block
     assert 'id="budgets"' not in student_html(load("conv-pooling-tampered"))
+
+
+def test_checks_are_titled_in_words():
+    from autograder.feedback.student import check_title
+
+    assert check_title("test_accuracy_step_1_of_4") == "Accuracy, step 1 of 4"
+    assert check_title("test_conv2d_any_kernel") == "Conv2d any kernel"
+    assert check_title("test_") == "Test_"
