@@ -5,7 +5,7 @@ import re
 import statistics
 from collections import defaultdict
 
-from autograder.feedback.student import check_view, first_line
+from autograder.feedback.student import NOT_ATTEMPTED, check_view, first_line
 
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?", re.IGNORECASE)
 
@@ -74,10 +74,6 @@ def question_stats(results: list[dict]) -> list[dict]:
             "full": sum(x >= p - 1e-9 for x in s), "zero": sum(x <= 1e-9 for x in s),
         })
     return out
-
-
-# A check that failed because the function is missing or still the stub: not a misconception.
-NOT_ATTEMPTED = re.compile(r"is not defined in your notebook|NotImplementedError")
 
 
 def _failures(r: dict):

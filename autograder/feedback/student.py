@@ -46,6 +46,11 @@ def split_message(message: str | None) -> dict:
     }
 
 
+# A check that failed because the function is missing or still the stub: not a misconception,
+# and no input of the grader's tells the student anything there.
+NOT_ATTEMPTED = re.compile(r"is not defined in your notebook|NotImplementedError")
+
+
 def check_title(name: str) -> str:
     """A check's function name as words a student reads: test_accuracy_step_1_of_4 ->
     "Accuracy, step 1 of 4"; test_conv2d_any_kernel -> "Conv2d any kernel"."""
@@ -59,6 +64,8 @@ def check_view(test: dict, cell_points: float, total_weight: float) -> dict:
     parsed = split_message(test.get("message"))
     hint = test["hint"] if "hint" in test else parsed["hint"]
     example = test["counterexample"] if "counterexample" in test else parsed["counterexample"]
+    if NOT_ATTEMPTED.search(parsed["headline"] or ""):
+        example = None  # "smallest failing input" of a function that is not there says nothing
     weight = float(test.get("weight") or 1.0)
     lost = 0.0 if passed or not total_weight else cell_points * weight / total_weight
     return {

@@ -134,9 +134,16 @@ def test_timeout_banner_budget_and_hints_recovered_from_old_messages(load):
     assert '<span class="status-timeout">timeout</span>' in page
     # The 5.07 s cell fills its budget; check cells have no budget bar.
     assert re.search(r"5\.07 s</td><td><div class=\"bar\" role=\"img\" aria-label=\"100%\">", page)
-    # No counterexample key in this older file: it is recovered from the message.
+    # avg_pool is not defined: no "smallest failing input" for a function that is not there
     block = check_block(page, "test_avg_pool_any_image")
-    assert "Smallest failing input" in block and "case=(array([[0., 0.]," in block
+    assert "Smallest failing input" not in block and "is not defined in your notebook" in block
+    # an older file has no counterexample key: it is recovered from the message
+    from autograder.feedback.student import check_view
+
+    old = {"name": "test_avg_pool_any_image", "passed": False,
+           "message": "avg_pool(x of shape (2, 2)): wrong values\nFailing test case: "
+                      "test_avg_pool_any_image(\n    case=(array([[0., 0.]]), 2, None),\n)"}
+    assert "case=(array([[0., 0.]])" in check_view(old, 2.0, 1.0)["counterexample"]
 
 
 def test_tampered_test_cell_is_explained(load):
@@ -259,3 +266,10 @@ def test_checks_are_titled_in_words():
     assert check_title("test_accuracy_step_1_of_4") == "Accuracy, step 1 of 4"
     assert check_title("test_conv2d_any_kernel") == "Conv2d any kernel"
     assert check_title("test_") == "Test_"
+
+
+def test_no_smallest_failing_input_for_a_function_not_attempted(load):
+    for student in ("dee", "cy"):  # the stubs; functions never defined
+        page = student_html(load(f"conv-pooling-{student}"))
+        assert "Smallest failing input" not in page, student
+    assert "Smallest failing input" in student_html(load("conv-pooling-ben"))
