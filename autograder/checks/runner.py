@@ -12,6 +12,7 @@ import io
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder.assignments import Assignment, import_path
@@ -144,7 +145,9 @@ def run_checks(assignment: Assignment, student, grade_id=None) -> list[TestOutco
             "-p", "no:unraisableexception", "--noconftest", "-c", str(PYTEST_INI),
             "--rootdir", str(path.parent), "-o", "addopts=", "--assert=plain",
             "-W", "ignore::DeprecationWarning"]
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    # A big input (a batch of 28x28 images) is shown summarised, never dumped whole.
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+            np.printoptions(threshold=200, edgeitems=3):
         code = pytest.main(args, plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
         raise RuntimeError(f"the checks for {assignment.name} could not run (pytest exit {int(code)})")

@@ -6,6 +6,7 @@ two are recovered from the message text, and no missing key fails a report.
 from __future__ import annotations
 
 import re
+import textwrap
 
 from autograder.feedback.tables import detail_view
 from autograder.text import headline
@@ -22,9 +23,12 @@ def first_line(text: str | None) -> str:
 
 
 def _strip_label(example: str) -> str:
-    # "Failing test case: f(...)": the report's heading already says what it is.
+    # "Failing test case: f(...)": the report's heading already says what it is, and the
+    # check's own name (test_...) means nothing to a student: only its arguments are shown.
     head, sep, tail = example.partition(":")
-    return tail.strip() if sep and head.startswith(EXAMPLE_PREFIXES) else example.strip()
+    text = tail.strip() if sep and head.startswith(EXAMPLE_PREFIXES) else example.strip()
+    call = re.fullmatch(r"test_\w*\(\s*(.*?),?\s*\)", text, flags=re.DOTALL)
+    return textwrap.dedent(call.group(1)).strip() if call else text
 
 
 def split_message(message: str | None) -> dict:

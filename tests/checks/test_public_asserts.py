@@ -107,3 +107,19 @@ def test_public_preprocess_asserts_accept_a_reshaping_answer(name, shape, writte
     namespace = {"np": np, "x_train": np.zeros((5, *shape), dtype=np.uint8)}
     exec(f"def preprocess(images):\n    return {written}\n", namespace)
     exec(compile(public_cell(name, "test_preprocess"), "<public asserts>", "exec"), namespace)
+
+
+def test_a_big_failing_input_is_summarised_not_dumped():
+    """A batch of 28x28 images as Hypothesis's smallest failing input: numpy's summary
+    (a few values, '...'), not 784 numbers."""
+    import numpy as np
+
+    from autograder.bridge import LocalStudent
+    from autograder.checks.runner import run_checks
+
+    mnist = assignments.load(ROOT, "mnist-ann")
+    namespace = mnist.solution_namespace()
+    namespace["preprocess"] = lambda images: np.asarray(images, dtype="float32")  # not scaled
+    outcomes = run_checks(mnist, LocalStudent(namespace), grade_id="test_preprocess")
+    example = next(o.counterexample for o in outcomes if not o.passed and o.counterexample)
+    assert "..." in example and len(example) < 1500, example

@@ -27,7 +27,7 @@ def test_lost_points_with_message_hint_and_fenced_counterexample(load):
     assert ("- **Output size any stride and padding** (−1.33 points): "
             "output_size(n=2, kernel=1, stride=2, padding=0): expected 1, got 2") in text
     assert "  Likely mistake: rounded up (ceil) instead of down" in text
-    assert ("  ```text\n  test_output_size_any_stride_and_padding(\n      case=(2, 1, 2, 0),\n  )\n  ```"
+    assert ("  ```text\n  case=(2, 1, 2, 0)\n  ```"
             in text)
     assert "test_zero_pad" not in text  # full marks: nothing to say
     assert "test_output_size_course_examples" not in text  # passed
