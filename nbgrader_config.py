@@ -17,6 +17,7 @@ c.Autograde.sanitize_preprocessors = [
     "autograder.tamper.RepairCells",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
+    "autograder.tamper.CellIds",  # cells OverwriteCells put back get ids (nbformat 4.5)
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 

@@ -122,3 +122,24 @@ class RepairCells(NbGraderPreprocessor):
             else:
                 meta.pop("points", None)
         return nb, resources
+
+
+class CellIds(NbGraderPreprocessor):
+    """Runs in nbgrader's sanitize pass after OverwriteCells: a cell nbgrader put back (a deleted
+    grade cell) has no id, and nbformat warns (MissingIDFieldWarning) wherever the notebook is
+    validated; each such cell gets a fresh id, one no other cell has."""
+
+    def preprocess(self, nb, resources):
+        from nbformat.corpus.words import generate_corpus_id
+
+        if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) < (4, 5):
+            return nb, resources
+        taken = {cell.get("id") for cell in nb.cells}
+        for cell in nb.cells:
+            if not cell.get("id"):
+                new = generate_corpus_id()
+                while new in taken:
+                    new = generate_corpus_id()
+                cell["id"] = new
+                taken.add(new)
+        return nb, resources
