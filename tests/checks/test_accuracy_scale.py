@@ -149,7 +149,7 @@ def test_chance_is_derived_from_the_output_or_the_labels():
 def test_an_untrained_model_is_told_where_it_is(monkeypatch, accuracy, units, labels, message):
     from autograder.checks import trained_models
 
-    monkeypatch.setattr(trained_models, "held_out", lambda name: (None, labels, "", False))
+    monkeypatch.setattr(trained_models, "held_out", lambda name, encode=None: (None, labels, "", False))
     student = type("Student", (), {})()
     student._dlgrade_memo = {"accuracy:data": (True, accuracy)}
     with pytest.raises(AssertionError, match="`model` looks untrained: " + message):
