@@ -162,38 +162,125 @@ def _name(entry: Any) -> str | None:
 MAX_ACTIVATIONS = 50_000_000  # values one example may produce in one layer (200 MB as floats)
 
 
-def estimate(config: dict) -> tuple[int, int] | None:
-    """(parameters, the most values one layer outputs per example) of a Sequential model's
-    config, by Keras's rules (reference/shapes.py) with nothing allocated; None when the
-    calculator cannot tell (a functional graph, a layer or an argument it does not know)."""
-    from reference import shapes
+MERGES = frozenset({"Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"})
 
+
+def estimate(config: dict) -> tuple[int, int] | None:
+    """(parameters, the most values one layer outputs per example) of a model's config, by
+    Keras's rules (reference/shapes.py) with nothing allocated; None when the calculator
+    cannot tell (a layer or an argument it does not know, a layer used twice). Counted layer
+    by layer: past the grader's limits it stops there, whatever follows."""
     inner = config.get("config") if isinstance(config.get("config"), dict) else {}
     layers = inner.get("layers")
-    if config.get("class_name") != "Sequential" or not isinstance(layers, list) or not layers:
+    if not isinstance(layers, list) or not layers or not all(
+            isinstance(layer, dict) and isinstance(layer.get("config"), dict) for layer in layers):
         return None
-    specs, shape = [], None
+    if config.get("class_name") in ("Functional", "Model"):
+        return _functional_estimate(layers)
+    if config.get("class_name") != "Sequential":
+        return None
+    first = layers[0]["config"]
+    given = first.get("batch_shape") or (layers[0].get("build_config") or {}).get("input_shape")
+    if not isinstance(given, list) or len(given) < 2:
+        return None
+    shape, total = tuple(given[1:]), 0
+    largest = _size(shape)
     for layer in layers:
-        if not isinstance(layer, dict) or not isinstance(layer.get("config"), dict):
-            return None
-        kind, arguments = layer.get("class_name"), layer["config"]
-        if shape is None:
-            given = arguments.get("batch_shape") or (layer.get("build_config") or {}).get("input_shape")
-            if not isinstance(given, list) or len(given) < 2:
-                return None
-            shape = given[1:]
-        if kind == "InputLayer":
+        if layer.get("class_name") == "InputLayer":
             continue
-        accepted = shapes.accepted_arguments(kind)
-        if accepted is None:
+        step = _layer_step(layer, shape)
+        if step is None:
             return None
-        specs.append({"type": kind, **{k: v for k, v in arguments.items() if k in accepted}})
+        parameters, shape = step
+        total, largest = total + parameters, max(largest, _size(shape))
+        if total > MAX_PARAMETERS or largest > MAX_ACTIVATIONS:
+            break
+    return total, largest
+
+
+def _size(shape) -> int:
+    return int(np.prod(shape)) if all(isinstance(n, int) for n in shape) else 0
+
+
+def _layer_step(layer: dict, shape: tuple) -> tuple[int, tuple] | None:
+    """(parameters, output shape) of one single-input layer on `shape`, or None."""
+    from reference import shapes
+
+    kind, arguments = layer.get("class_name"), layer["config"]
+    accepted = shapes.accepted_arguments(kind)
+    if accepted is None:
+        return None
     try:
-        summary = shapes.summarize(shape, specs)
+        summary = shapes.summarize(shape, [{"type": kind, **{k: v for k, v in arguments.items()
+                                                             if k in accepted}}])
     except (ValueError, TypeError):
         return None
-    largest = max([int(np.prod(shape))] + [row.activation_size for row in summary.layers])
-    return summary.total_params, largest
+    return summary.total_params, tuple(summary.output_shape)
+
+
+def _tensors(value: Any) -> list[str]:
+    """The layers whose outputs a node's arguments name (keras_history), in order."""
+    if isinstance(value, list):
+        return [name for item in value for name in _tensors(item)]
+    if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+        history = (value.get("config") or {}).get("keras_history")
+        return [history[0]] if isinstance(history, list) and history else [None]
+    return []
+
+
+def _merged(kind: str, arguments: dict, inputs: list[tuple]) -> tuple | None:
+    """The output shape of a merge layer (Concatenate along its axis; the others keep it)."""
+    if kind != "Concatenate":
+        return inputs[0]
+    axis = arguments.get("axis", -1)
+    if not isinstance(axis, int) or any(len(i) != len(inputs[0]) for i in inputs):
+        return None
+    at = axis if axis < 0 else axis - 1  # the config's axis counts the batch
+    try:
+        out = list(inputs[0])
+        out[at] = sum(i[at] for i in inputs)
+    except (IndexError, TypeError):
+        return None
+    return tuple(out)
+
+
+def _functional_estimate(layers: list) -> tuple[int, int] | None:
+    """estimate() of a functional graph: each layer's input shape propagated from the Input
+    layers through the names its node refers to (the shapes the config records may lie)."""
+    outputs: dict[str, tuple] = {}
+    total = largest = 0
+    for layer in layers:
+        kind, arguments = layer.get("class_name"), layer["config"]
+        if kind == "InputLayer":
+            given = arguments.get("batch_shape")
+            if not isinstance(given, list) or len(given) < 2:
+                return None
+            out = tuple(given[1:])
+        else:
+            nodes = layer.get("inbound_nodes")
+            if not isinstance(nodes, list) or len(nodes) != 1 or not isinstance(nodes[0], dict):
+                return None  # called twice (shared) or never: not estimated
+            sources = _tensors(nodes[0].get("args"))
+            if not sources or any(source not in outputs for source in sources):
+                return None
+            inputs = [outputs[source] for source in sources]
+            if kind in MERGES:
+                out = _merged(kind, arguments, inputs)
+            else:
+                step = _layer_step(layer, inputs[0]) if len(inputs) == 1 else None
+                if step is None:
+                    return None
+                parameters, out = step
+                total += parameters
+            if out is None:
+                return None
+        if not all(isinstance(n, int) and n > 0 for n in out):
+            return None
+        outputs[layer.get("name")] = out
+        largest = max(largest, _size(out))
+        if total > MAX_PARAMETERS or largest > MAX_ACTIVATIONS:
+            break
+    return total, largest
 
 
 def rebuild(payload: Any) -> StudentModel:

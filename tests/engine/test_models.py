@@ -232,10 +232,42 @@ def test_a_model_is_sized_from_its_config_before_keras_builds_it():
     wide = payload(keras.layers.Reshape((7, 7, 16)), keras.layers.UpSampling2D(500), shape=(784,))
     with pytest.raises(StudentError, match="outputs 196,000,000 values per example, over the grader's limit"):
         models.rebuild({"config": json.dumps(wide), "weights": []})
-    # a functional graph is not sized here: Keras builds it, in the grading worker
-    inputs = keras.Input((4,))
-    functional = keras.Model(inputs, keras.layers.Dense(2)(inputs))
-    assert models.estimate(json.loads(functional.to_json())) is None
+
+
+
+def test_a_functional_model_is_sized_from_its_graph_before_keras_builds_it():
+    """The same for a functional graph: each layer's input shape is carried from the Input
+    through the names its node refers to (not the shapes the config records, which a forged
+    config may shrink), branches and merges included."""
+    import json
+
+    from autograder import models
+
+    inputs = keras.Input((8,))
+    left = keras.layers.Dense(4, activation="relu")(inputs)
+    right = keras.layers.Dense(6)(inputs)
+    merged = keras.layers.Concatenate()([left, right])
+    images = keras.layers.Reshape((2, 5, 1))(merged)
+    conv = keras.layers.Conv2D(3, 2, padding="same")(images)
+    outputs = keras.layers.Dense(1)(keras.layers.Flatten()(conv))
+    model = keras.Model(inputs, outputs)
+    config = json.loads(model.to_json())
+    assert models.estimate(config) == (model.count_params(), 30)
+
+    huge = json.loads(model.to_json())
+    dense = next(layer for layer in huge["config"]["layers"] if layer["name"] == right.name.split("/")[0]
+                 or layer["class_name"] == "Dense" and layer["config"]["units"] == 6)
+    dense["config"]["units"] = 10**9
+    for layer in huge["config"]["layers"]:  # the recorded shapes say nothing is big
+        text = json.dumps(layer.get("inbound_nodes")).replace("1000000000", "6")
+        layer["inbound_nodes"] = json.loads(text)
+    with pytest.raises(StudentError, match="declares [0-9,]+ parameters, over the grader's limit"):
+        models.rebuild({"config": json.dumps(huge), "weights": []})
+
+    # a layer used twice (shared weights) or a nested model is not estimated: Keras builds it
+    shared = keras.layers.Dense(8)
+    twice = keras.Model(inputs, shared(shared(inputs)))
+    assert models.estimate(json.loads(twice.to_json())) is None
 
 
 def test_predictions_run_in_batches_that_fit_the_grader():
