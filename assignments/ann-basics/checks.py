@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from autograder.bridge import StudentError
 from autograder.checks import grade, property_settings
-from autograder.checks.compare import assert_array_matches
+from autograder.checks.compare import assert_array_matches, typed
 from autograder.checks import hints
 from autograder.checks.hints import (call, explain, explaining, probe_varied,
                                      same_result_allowing_nan, with_hint)
@@ -85,11 +85,7 @@ def _broken_helper(student, names, caller: str, error: str | None = None) -> str
 
 
 def _describe(a) -> str:
-    """An input as the student would type it (small arrays in full)."""
-    a = np.asarray(a)
-    if a.size <= 16:
-        return repr(a.tolist())  # a number stays a number
-    return f"<array of shape {a.shape}>"
+    return typed(a, limit=16, array=False)  # a number stays a number
 
 
 def _distinct_like(array, salt: int) -> np.ndarray:

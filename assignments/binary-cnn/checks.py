@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from autograder.assignments import here
 from autograder.checks import grade, property_settings
 from autograder.checks.accuracy import fitting_batch
-from autograder.checks.compare import assert_array_matches
+from autograder.checks.compare import assert_array_matches, typed
 from autograder.checks.folder_loading import described, loader_checks, student_folder
 from autograder.checks.hints import call, diagnose, explaining, with_hint
 from autograder.checks.trained_models import image_classifier_checks, memo, trained_model
@@ -70,9 +70,7 @@ _take("test_model")
 
 # --------------------------------------------------------------------------- 3. decide
 
-def _describe(a) -> str:
-    a = np.asarray(a)
-    return f"np.array({a.tolist()})" if a.size <= 12 else f"<array of shape {a.shape}>"
+_describe = typed
 
 
 def _decide_mistakes(p: np.ndarray, threshold: float):

@@ -48,7 +48,7 @@ from autograder.assignments import here
 from autograder.checks import grade, hints, property_settings
 from autograder.checks.accuracy import STEPS, fitting_batch, thresholds_from
 from autograder.checks.budget import assert_within_budget
-from autograder.checks.compare import assert_array_matches
+from autograder.checks.compare import assert_array_matches, typed
 from autograder.checks.hints import call, explaining, with_hint
 from autograder.checks.structure import spec_from
 from autograder.checks.trained_models import (assert_accuracy_step, assert_trained, memo, model_checks,
@@ -91,11 +91,7 @@ del _check, _weight, _function, _grade_id, _declared
 # --------------------------------------------------------------------------- 4. confusion matrix
 
 def _describe(a) -> str:
-    """An input as the student would type it (small arrays in full)."""
-    a = np.asarray(a)
-    if a.size <= 16:
-        return f"np.array({a.tolist()})"
-    return f"<array of shape {a.shape}>"
+    return typed(a, limit=16)
 
 
 def _flat(labels) -> np.ndarray:

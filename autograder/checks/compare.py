@@ -90,6 +90,15 @@ def assert_array_matches(actual, expected, what: str = "result", *, atol: float 
             what, "values", expected, got, wrong)
 
 
+def typed(value, limit: int = 12, array: bool = True) -> str:
+    """An input as a student would type it in a call: a small array in full (np.array([...]), or
+    a plain list with array=False, where a number stays a number), a bigger one by its shape."""
+    a = np.asarray(value)
+    if a.size <= limit:
+        return f"np.array({a.tolist()})" if array else repr(a.tolist())
+    return f"<array of shape {a.shape}>"
+
+
 def assert_value_equals(actual, expected, what: str = "result") -> None:
     """Exact comparison for ints, strings, tuples; the type must match too."""
     if isinstance(expected, bool) or isinstance(actual, bool):

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from autograder.checks import grade, property_settings
 from autograder.checks.accuracy import STEPS, assert_step, thresholds_from
 from autograder.checks.budget import assert_within_budget
-from autograder.checks.compare import assert_array_matches
+from autograder.checks.compare import assert_array_matches, typed
 from autograder.checks.hints import call, diagnose, explaining, with_hint
 from autograder.checks.trained_models import memo, trained_model
 from reference import airline
@@ -37,10 +37,7 @@ UNTRAINED = 1.5  # an RMSE over this many times the naive forecast's: not traine
 COURSE_MONTHS = np.array([112, 118, 132, 129, 121], dtype=np.float64)  # January to May 1949
 
 
-def describe(a) -> str:
-    """An input as a student would type it (small arrays in full)."""
-    a = np.asarray(a)
-    return f"np.array({a.tolist()})" if a.size <= 12 else f"<array of shape {a.shape}>"
+describe = typed  # an input as a student would type it (small arrays in full)
 
 
 def same_pair(actual, candidate) -> bool:
