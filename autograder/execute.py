@@ -35,7 +35,8 @@ UNFINISHED = (f"a broken kernel, or a single output over {MAX_MESSAGE_BYTES // 2
               "the grader refuses")
 
 
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Colour codes; their escape character is already "?" when the output has been cleaned.
+ANSI = re.compile(r"(?:\x1b|\?)\[[0-9;]*m")
 CELL_LINE = re.compile(r"(?:Cell In\[\d+\]|<ipython-input-[^>]*>), line (\d+)")
 ERROR_TEXT = 500  # characters of a student's exception message results.json keeps
 
