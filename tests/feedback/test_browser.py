@@ -33,6 +33,13 @@ window.addEventListener("load", function () {
   var wrong = document.querySelector("td.wrong");
   b.setAttribute("data-wrong-bg", wrong ? getComputedStyle(wrong).backgroundColor : "none");
   b.setAttribute("data-overflow", String(root.scrollWidth - root.clientWidth));
+  var walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT), text, visible = false;
+  while ((text = walker.nextNode())) {  // the words themselves, shown, not in a closed <details>
+    var el = text.parentElement;
+    if (text.nodeValue.indexOf("differs from the exercise: layer") >= 0 && el.getClientRects().length > 0
+        && !el.closest("details:not([open])")) { visible = true; }
+  }
+  b.setAttribute("data-difference-visible", String(visible));
   var failures = document.querySelector("#failures table");
   b.setAttribute("data-failures-overflow", failures ?
       String(Math.ceil(failures.getBoundingClientRect().right - root.clientWidth)) : "none");
@@ -110,3 +117,19 @@ def test_class_report_at_phone_width(tmp_path, load):
     assert int(attrs["overflow"]) <= 0
     assert attrs["failures-overflow"] != "none" and int(attrs["failures-overflow"]) <= 0
     screenshot(tmp_path, page, "class-phone", size="412,2400")
+
+
+def test_a_model_difference_is_visible_without_opening_anything(tmp_path, load):
+    """What differs from the exercise is in the headline a student sees, on a phone, not in a
+    collapsed "Full message"."""
+    results = load("conv-pooling-ben")
+    check = results["cells"][3]["tests"][1]
+    check.update(passed=False, hint=None, counterexample=None, detail=None, message=(
+        "build_model() differs from the exercise:\n"
+        "- layer 2: expected Dense(128, relu), found Dense(10, softmax)\n"
+        "- parameters: expected 101,770, found 7,850"))
+    page = student_html(results, cell_timeout=60)
+    attrs, _ = probe(tmp_path, page, "difference", width=390)
+    assert attrs["difference-visible"] == "true"
+    assert int(attrs["overflow"]) <= 0
+    screenshot(tmp_path, page, "difference", size="390,1800")
