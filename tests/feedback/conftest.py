@@ -27,6 +27,18 @@ def load():
     return lambda name: copy.deepcopy(load_fixture(name))
 
 
+@pytest.fixture
+def model_difference(load):
+    """ben's results with one check failed as a model that differs from the exercise does."""
+    results = load("conv-pooling-ben")
+    check = results["cells"][3]["tests"][1]
+    check.update(passed=False, hint=None, counterexample=None, detail=None, message=(
+        "build_model() differs from the exercise:\n"
+        "- layer 2: expected Dense(128, relu), found Dense(10, softmax)\n"
+        "- parameters: expected 101,770, found 7,850"))
+    return results
+
+
 def _test(grade_id: str, name: str, passed: bool, message=None, hint=None, weight=1.0) -> dict:
     return {"grade_id": grade_id, "name": name, "weight": weight, "passed": passed,
             "message": message, "seconds": 0.01, "hint": hint, "counterexample": None, "detail": None}
