@@ -2,7 +2,9 @@
 
 The grader creates `dlgrade/<name>` per kernel, the launcher writes its own pid
 into `procs_files()` before exec'ing the sandbox, and after a death the grader
-reads `oom_kills()` to tell an out-of-memory kill from any other.
+reads `oom_kills()` to tell an out-of-memory kill from any other. The same group
+counts the kernel's CPU time (`cpu_seconds()`): every thread and child process of
+it, whichever cell started them.
 """
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ class Cgroup:
     def create(cls, flavour: str, name: str, memory: int, pids: int) -> "Cgroup":
         if flavour == "v1":
             dirs = [ROOT / "memory" / GROUP / name, ROOT / "pids" / GROUP / name]
+            if (ROOT / "cpuacct" / "cpuacct.usage").is_file():  # CPU accounting, where mounted
+                dirs.append(ROOT / "cpuacct" / GROUP / name)
         else:
             parent = ROOT / GROUP
             if not (ROOT / "cgroup.controllers").is_file():
@@ -55,7 +59,7 @@ class Cgroup:
 
     def _limit(self, memory: int, pids: int) -> None:
         if self.flavour == "v1":
-            mem, pid = self.dirs
+            mem, pid = self.dirs[:2]
             (mem / "memory.limit_in_bytes").write_text(str(memory))
             swap = mem / "memory.memsw.limit_in_bytes"
             if swap.exists():  # no swapping past the limit either
@@ -83,9 +87,24 @@ class Cgroup:
             pass
         return 0
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user and system) of everything in the group so far; None where the
+        hierarchy does not count it."""
+        try:
+            if self.flavour == "v1":
+                folder = next((d for d in self.dirs if d.parent.parent.name == "cpuacct"), None)
+                return int((folder / "cpuacct.usage").read_text()) / 1e9 if folder else None
+            for line in (self.dirs[0] / "cpu.stat").read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "usage_usec":
+                    return int(value) / 1e6
+        except (OSError, ValueError):
+            pass
+        return None
+
     def pids_refused(self) -> int:
         """How many forks the pids limit refused."""
-        folder = self.dirs[-1]
+        folder = self.dirs[1] if self.flavour == "v1" else self.dirs[0]
         try:
             text = (folder / "pids.events").read_text()
         except OSError:
@@ -135,7 +154,8 @@ def pid_alive(pid: int) -> bool:
 
 def remove_stale() -> None:
     """Groups left by a grader that was killed: empty them and remove them."""
-    for flavour, parents in (("v1", [ROOT / "memory" / GROUP, ROOT / "pids" / GROUP]),
+    for flavour, parents in (("v1", [ROOT / "memory" / GROUP, ROOT / "pids" / GROUP,
+                                     ROOT / "cpuacct" / GROUP]),
                              ("v2", [ROOT / GROUP])):
         for parent in parents:
             if not parent.is_dir():

@@ -24,7 +24,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer, Unicode
 
-from autograder import assignments
+from autograder import assignments, timing
 from autograder.bridge import RESULT_MIME, KernelStudent, StudentError
 from autograder.checks.runner import TestOutcome, run_checks, score_groups
 from autograder.sandbox import MAX_MESSAGE_BYTES
@@ -142,6 +142,10 @@ class TrustedExecute(Execute):
         self._notebook_bytes = 0
         self._truncated: set[int] = set()
         self._budgets: list[dict] = []
+        self._flags: list[dict] = []
+        self._measured: dict[str, float] = {}  # what earlier test cells' checks measured
+        self._times = timing.CellTimes()
+        self._submission_dir = (resources.get("metadata") or {}).get("path")
         self._declared = None
         if self._assignment and self.course_root:
             try:
@@ -198,7 +202,7 @@ class TrustedExecute(Execute):
             cell.outputs = [_stream(f"[not run: {self._dead}]\n")]
             self._record(cell, index, "not run", 0.0)
             return cell, self.resources
-        start = time.monotonic()
+        start, cpu_before = time.monotonic(), self._kernel_cpu()
         limit = self._cell_limit(cell)
         try:
             cell = self.execute_cell(cell, index, store_history=True)
@@ -215,6 +219,8 @@ class TrustedExecute(Execute):
             return cell, self.resources
         status = self._status(cell)
         seconds = self._spent(cell, start)
+        cpu = self._kernel_cpu()
+        cpu_seconds = cpu - cpu_before if cpu is not None and cpu_before is not None else None
         if status == "timeout" and limit < self.timeout and not self._is_training(cell):
             # cut short by the submission's limit, not its own: nothing more runs
             self._dead = self._out_of_time(index) or (
@@ -222,6 +228,8 @@ class TrustedExecute(Execute):
                 f"at cell {index + 1}")
             cell.outputs.append(_stream(f"[{self._dead}]\n"))
         extra = {"error": raised(cell)} if status == "error" and raised(cell) else {}
+        if cpu_seconds is not None:
+            extra["cpu_seconds"] = round(cpu_seconds, 4)
         self._record(cell, index, status, seconds, limit=limit, **extra)
         return cell, self.resources
 
@@ -230,7 +238,16 @@ class TrustedExecute(Execute):
         seconds = time.monotonic() - start
         if self._is_training(cell):
             self._training_seconds += seconds
+        self._times.wall_total += seconds
         return seconds
+
+    def _kernel_cpu(self) -> float | None:
+        """The kernel's CPU seconds so far (every thread), measured from outside it."""
+        used = getattr(getattr(self, "km", None), "cpu_used", None)
+        try:
+            return used() if used is not None else None
+        except Exception:  # noqa: BLE001 - a kernel gone mid-read: not measured
+            return None
 
     def _death_cause(self) -> str:
         from autograder.sandbox import describe_exit, exit_status
@@ -341,20 +358,32 @@ class TrustedExecute(Execute):
                 outcomes = run_checks(self._declared, student, grade_id=grade_id)
             except StudentError as exc:
                 reason = str(exc)
+            from autograder.checks.trained_models import measured
+            self._measured.update(measured(student))
             self._budgets += student.context.get("budgets", [])
+            self._flags += student.context.get("flags", [])
             if not outcomes and not reason:
                 reason = f"no hidden checks are defined for {grade_id} (tell the instructor)"
         self._finish_test_cell(cell, index, grade_id, points, outcomes, reason,
                                time.monotonic() - start)
 
     def _check_context(self) -> dict:
-        """What checks may know besides the bridge: the wall time of each cell that ran
-        cleanly (measured here, outside the kernel), where the course is, which assignment."""
+        """What checks may know besides the bridge: the wall and CPU time of each cell that ran
+        cleanly and the kernel's CPU so far (measured here, outside the kernel), where the
+        course and the submission's files are, which assignment."""
         root = Path(self.course_root) if self.course_root else None
-        return {"assignment": self._assignment, "course_root": root,
-                "cell_seconds": {c["grade_id"]: c["seconds"] for c in self._cells
-                                 if c.get("grade_id") and c["status"] == "ok"},
-                "budgets": []}
+        times = self._times
+        times.clear()
+        times.cpu.clear()
+        for c in self._cells:
+            if c.get("grade_id") and c["status"] == "ok":
+                times[c["grade_id"]] = c["seconds"]
+                if "cpu_seconds" in c:
+                    times.cpu[c["grade_id"]] = c["cpu_seconds"]
+        times.cpu_total = self._kernel_cpu()
+        return {"assignment": self._assignment, "course_root": root, **times.context(),
+                "submission_dir": self._submission_dir, "measured": dict(self._measured),
+                "budgets": [], "flags": []}
 
     def _finish_test_cell(self, cell, index, grade_id, points, outcomes, reason, seconds):
         fraction = score_groups(outcomes).get(grade_id, 0.0) if outcomes else 0.0
@@ -390,6 +419,7 @@ class TrustedExecute(Execute):
             "kernel": self._dead or self._kernel_error,
             "seconds": round(seconds, 3),
             "budgets": self._budgets,
+            "flags": self._flags,
             "cells": sorted(self._cells, key=lambda c: c["index"]),
         }
         path = Path(self.results_root) / self._student_id / self._assignment / "results.json"

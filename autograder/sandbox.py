@@ -137,6 +137,48 @@ def probe(disabled: bool = False) -> Isolation:
     return Isolation(bwrap=bwrap, uid=uid, cgroup=cgroup, missing=tuple(missing))
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_stat(pid: int) -> tuple[int, float] | None:
+    """(parent pid, CPU seconds of the process: its threads and its waited-for children)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rfind(")") + 2:].split()  # the name may hold spaces and brackets
+    utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
+    return int(fields[1]), (utime + stime + cutime + cstime) / _TICKS
+
+
+def process_tree_cpu(pid: int) -> float | None:
+    """CPU seconds of a process and all its live descendants (threads included), from /proc;
+    None when it is gone. Where no cgroup counts a kernel's CPU, this does."""
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            found = _proc_stat(int(entry.name))
+            if found:
+                stats[int(entry.name)] = found
+    if pid not in stats:
+        return None
+    children: dict[int, list[int]] = {}
+    for child, (parent, _) in stats.items():
+        children.setdefault(parent, []).append(child)
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += stats[current][1]
+        todo += children.get(current, [])
+    return total
+
+
+def kernel_process_cpu(manager) -> float | None:
+    process = getattr(getattr(manager, "provisioner", None), "process", None)
+    pid = getattr(process, "pid", None)
+    return process_tree_cpu(pid) if pid else None
+
+
 def exit_status(process) -> int | None:
     """The exit status of a kernel process that is dying (it may take a moment)."""
     if process is None:
@@ -205,6 +247,10 @@ class QuietKernelManager(AsyncKernelManager):
     @default("client_factory")
     def _bounded_client(self):
         return BoundedKernelClient
+
+    def cpu_used(self) -> float | None:
+        """The kernel's CPU seconds so far, every thread and child process counted."""
+        return kernel_process_cpu(self)
 
     async def _async_pre_start_kernel(self, **kw):
         kw.setdefault("stdout", subprocess.DEVNULL)
@@ -340,6 +386,13 @@ class SandboxKernelManager(QuietKernelManager):
         else:
             inner = f'{copy}; exec "$@"'
         return args + ["/bin/sh", "-c", inner, "dlgrade-kernel", *kernel_cmd]
+
+    def cpu_used(self) -> float | None:
+        """The kernel's CPU seconds so far: its cgroup's count where there is one (a process
+        that left the kernel's process tree is still in it), else its process tree's."""
+        group = getattr(self, "_cgroup", None)
+        counted = group.cpu_seconds() if group is not None else None
+        return counted if counted is not None else kernel_process_cpu(self)
 
     def death_cause(self) -> str:
         """Why the kernel died, as precisely as the grader can tell."""

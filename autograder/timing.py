@@ -8,6 +8,12 @@ device and library versions recorded. The result is stored per device under
 the executor from outside the kernel, passes when it took at most k x the
 reference time. Without a calibration for this device the check fails and says
 so: never a silent pass.
+
+The timed cell alone can be dodged (train in another cell, or in a thread started
+earlier), so the kernel's CPU time is measured too, from outside (its cgroup, else its
+process tree: every thread counted): the whole notebook's CPU and wall time must stay
+within k x the reference's, and the training cell must have used a fair part of the
+reference's training CPU, or no model was trained in it.
 """
 from __future__ import annotations
 
@@ -30,6 +36,28 @@ import nbformat
 
 CALIBRATION_DIR = "calibration"
 DEFAULT_FACTOR = 3.0
+# A training cell that used less than this share of the reference's training CPU did not do
+# the exercise's training (which fixes the network and the epochs); loading pasted weights
+# into a built model costs about a tenth of a short training's CPU.
+TRAINED_SHARE = 0.25
+
+
+class CellTimes(dict):
+    """Wall seconds of each cell that ran cleanly, by grade_id (or cell id), as measured from
+    outside the code; with each one's CPU seconds (`cpu`, every thread counted) and the
+    notebook's totals so far (`cpu_total`: the kernel's CPU, whatever started it;
+    `wall_total`: the wall time of all its cells)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cpu: dict[str, float] = {}
+        self.cpu_total: float | None = None
+        self.wall_total: float = 0.0
+
+    def context(self) -> dict:
+        """What the budget check reads, as the checks' context keys."""
+        return {"cell_seconds": dict(self), "cell_cpu_seconds": dict(self.cpu),
+                "kernel_cpu_seconds": self.cpu_total, "notebook_seconds": self.wall_total}
 
 
 def _version(*names: str) -> str | None:
@@ -91,6 +119,11 @@ class Calibration:
     # The hidden checks on the reference solution's trained model, on this grader's data
     # (the training-time check aside): {"scores": {grade_id: fraction}, "failures": [...]}.
     reference: dict | None = None
+    # CPU seconds of the training cell, CPU and wall seconds of the whole notebook (medians);
+    # None in a calibration made before they were measured.
+    cpu_seconds: float | None = None
+    notebook_cpu_seconds: float | None = None
+    notebook_seconds: float | None = None
 
     @property
     def gpu_timed(self) -> bool:
@@ -121,10 +154,16 @@ def _is_test_cell(cell) -> bool:
     return bool(meta.get("grade")) and not meta.get("solution")
 
 
+def _kernel_cpu(client) -> float | None:
+    used = getattr(getattr(client, "km", None), "cpu_used", None)
+    return used() if used is not None else None
+
+
 def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float,
-              data_dirs: list[str] | None = None, after=None) -> float:
-    """Run the notebook's code cells (test cells skipped) in a fresh kernel; seconds of one cell.
-    `after(client, nb)` runs last, while the kernel still holds what the notebook made."""
+              data_dirs: list[str] | None = None, after=None) -> CellTimes:
+    """Run the notebook's code cells (test cells skipped) in a fresh kernel; their times, the
+    cell `cell_id`'s under its grade_id. `after(client, nb)` runs last, while the kernel still
+    holds what the notebook made."""
     from nbclient import NotebookClient
     from traitlets.config import Config
 
@@ -140,23 +179,27 @@ def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float
                                 resources={"metadata": {"path": work}},
                                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
                                 config=Config({"QuietKernelManager": {"datasets": data_dirs or []}}))
-        seconds = None
+        times = CellTimes()
         with client.setup_kernel():
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code" or _is_test_cell(cell):
                     continue
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), _kernel_cpu(client)
                 client.execute_cell(cell, index)
                 elapsed = time.perf_counter() - start
                 errors = [o for o in cell.outputs if o.output_type == "error"]
                 if errors:
                     raise RuntimeError(f"the reference notebook failed in cell {index + 1}: "
                                        f"{errors[0].ename}: {errors[0].evalue}")
-                if cell.metadata.get("nbgrader", {}).get("grade_id") == cell_id:
-                    seconds = elapsed
+                times.wall_total += elapsed
+                key = cell.metadata.get("nbgrader", {}).get("grade_id") or cell.get("id")
+                times[key] = elapsed
+                times.cpu_total = _kernel_cpu(client)
+                if cpu is not None and times.cpu_total is not None:
+                    times.cpu[key] = times.cpu_total - cpu
             if after is not None:
                 after(client, nb)
-        return seconds
+        return times
 
 
 def reference_checks(client, nb, root: Path, assignment: str) -> dict:
@@ -207,7 +250,7 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
     declared = assignments.load(root, assignment)
     build.ensure_support(declared)
     data_dirs = datasets.prepare(root, declared.datasets)  # the data students train on
-    warmup = time_cell(notebook, cell, kernel_manager_class, timeout, data_dirs)
+    warmup = time_cell(notebook, cell, kernel_manager_class, timeout, data_dirs)[cell]
     if progress:
         progress(f"warm-up: {warmup:.3f} s (not counted)")
     timed, reference = [], {}
@@ -217,16 +260,28 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
                                after=(lambda client, nb: reference.update(reference_checks(
                                    client, nb, root, assignment))) if last else None))
         if progress:
-            progress(f"run {i + 1}/{runs}: {timed[-1]:.3f} s")
+            progress(f"run {i + 1}/{runs}: {timed[-1][cell]:.3f} s")
     if progress:
         progress(describe_reference(reference))
-    info = device()
-    result = Calibration(assignment=assignment, cell=cell, seconds=round(statistics.median(timed), 4),
-                         runs=[round(t, 4) for t in timed], warmup=round(warmup, 4), device=info,
-                         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                         reference=reference)
+    result = calibration_of(assignment, cell, timed, warmup, reference)
     save(root, result)
     return result
+
+
+def calibration_of(assignment: str, cell: str, timed: list[CellTimes], warmup: float,
+                   reference: dict | None = None) -> Calibration:
+    """The calibration these timed runs of the reference make on this device: medians."""
+    def median(values):
+        values = [v for v in values if v is not None]
+        return round(statistics.median(values), 4) if values else None
+
+    return Calibration(assignment=assignment, cell=cell, seconds=median(t[cell] for t in timed),
+                       runs=[round(t[cell], 4) for t in timed], warmup=round(warmup, 4),
+                       device=device(), reference=reference,
+                       created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                       cpu_seconds=median(t.cpu.get(cell) for t in timed),
+                       notebook_cpu_seconds=median(t.cpu_total for t in timed),
+                       notebook_seconds=median(t.wall_total for t in timed))
 
 
 def save(root: Path, calibration: Calibration) -> Path:
@@ -272,4 +327,34 @@ def budget_failure(student_seconds: float | None, calibration: Calibration | Non
         return (f"the training cell {calibration.cell} took {student_seconds:.2f} s, over the "
                 f"budget of {factor:g} x the reference solution's {calibration.seconds:.2f} s = "
                 f"{limit:.2f} s ({kind} on {device_id(calibration.device)})")
+    return None
+
+
+def usage_failure(context: dict, calibration: Calibration, factor: float = DEFAULT_FACTOR,
+                  assignment: str = "") -> str | None:
+    """Why the notebook's CPU and wall time, or its training cell's CPU, break the budget
+    (training elsewhere, in a thread, or not at all); None when they keep it. `context` holds
+    what CellTimes.context() gives."""
+    if calibration.cpu_seconds is None or calibration.notebook_cpu_seconds is None:
+        return (f"the calibration of {assignment or 'this assignment'} on this device predates "
+                "the whole-notebook CPU timing; the instructor runs `dlgrade calibrate "
+                f"{assignment or 'ASSIGNMENT'}` again")
+    cell = calibration.cell
+    cell_cpu = (context.get("cell_cpu_seconds") or {}).get(cell)
+    if cell_cpu is not None and cell_cpu < TRAINED_SHARE * calibration.cpu_seconds:
+        return (f"the training cell {cell} used {cell_cpu:.2f} s of CPU, under a quarter of the "
+                f"reference solution's {calibration.cpu_seconds:.2f} s: the exercise's training "
+                "did not happen in it (a model trained in another cell, in a background thread, "
+                "loaded, or not trained at all does not earn this point)")
+    total = context.get("kernel_cpu_seconds")
+    if total is not None and total > factor * calibration.notebook_cpu_seconds:
+        return (f"the notebook used {total:.1f} s of CPU in all (every thread of its kernel, "
+                f"whichever cell started it), over the budget of {factor:g} x the reference "
+                f"solution's {calibration.notebook_cpu_seconds:.1f} s = "
+                f"{factor * calibration.notebook_cpu_seconds:.1f} s")
+    wall = context.get("notebook_seconds")
+    if wall and calibration.notebook_seconds and wall > factor * calibration.notebook_seconds:
+        return (f"the notebook's cells took {wall:.1f} s in all, over the budget of {factor:g} x "
+                f"the reference solution's {calibration.notebook_seconds:.1f} s = "
+                f"{factor * calibration.notebook_seconds:.1f} s")
     return None

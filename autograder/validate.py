@@ -27,7 +27,6 @@ import tempfile
 import time
 import types
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
@@ -250,30 +249,35 @@ def _student_data(root: Path, assignment: Assignment):
             os.environ[course_data.DATA_DIRS_VARIABLE] = previous
 
 
-def run_in_process(nb, root: Path, assignment: Assignment) -> tuple[dict, dict[str, float]]:
+def run_in_process(nb, root: Path, assignment: Assignment) -> tuple[dict, timing.CellTimes]:
     """Run the notebook's kernel cells here, as the executor runs them in a kernel: every cell,
-    a failing one recorded and passed over. (namespace, seconds of each cell that ran cleanly)."""
+    a failing one recorded and passed over. (namespace, the wall and CPU seconds of each cell
+    that ran cleanly: this process's CPU, every thread, as a kernel's cgroup counts it)."""
     namespace: dict = {"__name__": "notebook"}
-    seconds: dict[str, float] = {}
+    times = timing.CellTimes()
+    times.cpu_total = 0.0
     output = io.StringIO()  # what the cells print is the notebook's, not this process's
     with _student_data(root, assignment), contextlib.redirect_stdout(output), \
             contextlib.redirect_stderr(output):
         for cell in kernel_cells(nb):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             try:
                 exec(compile(cell.source, f"<cell {cell.get('id')}>", "exec"), namespace)
+                failed = False
             except Exception:  # noqa: BLE001 - a failing cell fails in the kernel too
-                continue
-            key = cell.metadata.get("nbgrader", {}).get("grade_id", cell.get("id"))
-            seconds[key] = time.perf_counter() - start
-    return namespace, seconds
+                failed = True
+            wall, used = time.perf_counter() - start, time.process_time() - cpu
+            times.wall_total += wall
+            times.cpu_total += used
+            if not failed:
+                key = cell.metadata.get("nbgrader", {}).get("grade_id", cell.get("id"))
+                times[key], times.cpu[key] = wall, used
+    return namespace, times
 
 
-def write_calibration(root: Path, assignment: Assignment, cell: str, seconds: float) -> None:
-    """One in-process run of the reference's training cell, stored as its calibration."""
-    timing.save(root, timing.Calibration(
-        assignment=assignment.name, cell=cell, seconds=seconds, runs=[seconds], warmup=0.0,
-        device=timing.device(), created=datetime.now(timezone.utc).isoformat(timespec="seconds")))
+def write_calibration(root: Path, assignment: Assignment, cell: str, times: timing.CellTimes) -> None:
+    """One in-process run of the reference's notebook, stored as its training cell's calibration."""
+    timing.save(root, timing.calibration_of(assignment.name, cell, [times], 0.0))
 
 
 # --------------------------------------------------------------------------- in process
@@ -297,9 +301,10 @@ class InProcessGrader:
         from autograder.bridge import LocalStudent
 
         datasets.prepare(self.root, self.assignment.datasets)  # rewritten only when changed
+        times = seconds if isinstance(seconds, timing.CellTimes) else timing.CellTimes(seconds or {})
         return LocalStudent(namespace, label=label, context={
-            "assignment": self.assignment.name, "course_root": self.root,
-            "cell_seconds": seconds or {}, "budgets": []})
+            "assignment": self.assignment.name, "course_root": self.root, **times.context(),
+            "budgets": [], "flags": []})
 
     def _grade(self, namespace: dict, label: str, seconds: dict | None = None,
                grade_id: str | None = None, cells: Iterable[str] | None = None) -> Graded:
@@ -324,7 +329,7 @@ class InProcessGrader:
                 if cell not in seconds:
                     raise RuntimeError(f"the reference's training cell {cell} failed in process")
                 self.reference_seconds = round(seconds[cell], 4)
-                write_calibration(self.root, self.assignment, cell, self.reference_seconds)
+                write_calibration(self.root, self.assignment, cell, seconds)
             self._reference = self._grade(namespace, REFERENCE, seconds)
             self._reference_run = (namespace, seconds)
         return self._reference

@@ -46,10 +46,10 @@ def grade_seed(assignment, root: Path, seed: int) -> tuple[dict[str, float], dic
     namespace, seconds = run_in_process(seeded_notebook(assignment, seed), root, assignment)
     cell = assignment.training_cell
     if cell and not (root / ".calibrated").exists():  # time judged against the first run's
-        write_calibration(root, assignment, cell, seconds[cell])
+        write_calibration(root, assignment, cell, seconds)
         (root / ".calibrated").touch()
     student = LocalStudent(namespace, label=f"seed {seed}", context={
-        "assignment": assignment.name, "course_root": root, "cell_seconds": seconds, "budgets": []})
+        "assignment": assignment.name, "course_root": root, **seconds.context(), "budgets": []})
     scores = score_groups(run_checks(assignment, student))
     lost = {cell: round(assignment.points[cell] * (1 - s), 2)
             for cell, s in scores.items() if s < 1}

@@ -181,4 +181,18 @@ def class_view(assignment: str, results: list[dict]) -> dict:
                    for r in errors],
         "problems": [{"student": r.get("student") or "?", "reason": problem(r)}
                      for r in graded if problem(r)],
+        "flagged": flagged(graded),
     }
+
+
+def flagged(results: list[dict]) -> list[dict]:
+    """Submissions the checks flagged for the instructor (a model that may not have been
+    trained in the grader's kernel), each with the evidence in words."""
+    found = []
+    for r in results:
+        for f in r.get("flags") or []:
+            if isinstance(f, dict):
+                found.append({"student": r.get("student") or "?",
+                              "title": str(f.get("title") or f.get("kind") or "flagged"),
+                              "evidence": str(f.get("evidence") or "")})
+    return found

@@ -63,6 +63,9 @@ def test_calibrate_times_the_training_cell_and_stores_it_per_device(course, caps
     assert saved["cell"] == "train" and len(saved["runs"]) == 2
     assert 0.24 <= saved["seconds"] <= 2.0  # the cell sleeps 0.25 s (data file copied along)
     assert saved["device"]["kind"] in ("cpu", "gpu") and saved["device"]["numpy"]
+    # the kernel's CPU, measured from outside it: the whole notebook's, and the sleeping cell's
+    assert 0 <= saved["cpu_seconds"] < 0.25 and saved["notebook_cpu_seconds"] > 0
+    assert saved["notebook_seconds"] >= saved["seconds"]
     loaded = timing.load(course, "timed")
     assert loaded.seconds == saved["seconds"] and loaded.gpu_timed == (saved["device"]["kind"] == "gpu")
 
@@ -75,9 +78,35 @@ def test_calibrate_needs_a_cell_that_exists(course, capsys):
     assert cli.main(["calibrate", "nothing", "--cell", "train"]) == 2
 
 
-def _calibration(seconds=2.0, kind="cpu"):
+def _calibration(seconds=2.0, kind="cpu", cpu=None):
     info = dict(timing.device(), kind=kind, gpus=["NVIDIA H100"] if kind == "gpu" else [])
-    return timing.Calibration("timed", "train", seconds, [seconds], seconds, info, "now")
+    cpu = cpu if cpu is not None else 2 * seconds
+    return timing.Calibration("timed", "train", seconds, [seconds], seconds, info, "now",
+                              cpu_seconds=cpu, notebook_cpu_seconds=cpu + 5,
+                              notebook_seconds=seconds + 4)
+
+
+def test_whole_notebook_verdicts():
+    calibration = _calibration(2.0, cpu=4.0)  # notebook: 9 s of CPU, 6 s of wall time
+
+    def verdict(cell_cpu=3.0, total=10.0, wall=8.0):
+        return timing.usage_failure({"cell_cpu_seconds": {"train": cell_cpu},
+                                     "kernel_cpu_seconds": total, "notebook_seconds": wall},
+                                    calibration, 3, "timed")
+
+    assert verdict() is None
+    assert verdict(cell_cpu=0.02) == (
+        "the training cell train used 0.02 s of CPU, under a quarter of the reference solution's "
+        "4.00 s: the exercise's training did not happen in it (a model trained in another cell, "
+        "in a background thread, loaded, or not trained at all does not earn this point)")
+    assert verdict(total=27.5) == (
+        "the notebook used 27.5 s of CPU in all (every thread of its kernel, whichever cell "
+        "started it), over the budget of 3 x the reference solution's 9.0 s = 27.0 s")
+    assert verdict(wall=18.5).startswith("the notebook's cells took 18.5 s in all, over the "
+                                         "budget of 3 x the reference solution's 6.0 s")
+    old = timing.Calibration("timed", "train", 2.0, [2.0], 2.0, timing.device(), "now")
+    assert "predates the whole-notebook CPU timing" in timing.usage_failure({}, old, 3, "timed")
+    assert "dlgrade calibrate timed` again" in timing.usage_failure({}, old, 3, "timed")
 
 
 def test_budget_verdicts():
@@ -100,12 +129,24 @@ def test_the_budget_check_reads_the_executor_timings(course):
     calibration = _calibration(1.0)
     path.write_text(json.dumps(calibration.__dict__))
     fast = LocalStudent({}, context={"course_root": course, "assignment": "timed",
-                                     "cell_seconds": {"train": 2.5}})
+                                     "cell_seconds": {"train": 2.5},
+                                     "cell_cpu_seconds": {"train": 1.5}, "kernel_cpu_seconds": 6.0})
     assert_within_budget(fast, "train", factor=3)
     assert fast.context["budgets"] == [{
         "cell": "train", "seconds": 2.5, "factor": 3, "reference_seconds": 1.0,
+        "cpu_seconds": 1.5, "reference_cpu_seconds": 2.0, "notebook_cpu_seconds": 6.0,
+        "reference_notebook_cpu_seconds": 7.0,
         "device": timing.device_id(calibration.device), "gpu_timed": False, "passed": True,
         "reason": None}]
+    assert "flags" not in fast.context
+    idle = LocalStudent({}, context={"course_root": course, "assignment": "timed",
+                                     "cell_seconds": {"train": 0.1},
+                                     "cell_cpu_seconds": {"train": 0.01}, "kernel_cpu_seconds": 6.0})
+    with pytest.raises(AssertionError, match="used 0.01 s of CPU, under a quarter of the reference"):
+        assert_within_budget(idle, "train", factor=3)
+    flag, = idle.context["flags"]  # left for the instructor, with the evidence
+    assert flag["kind"] == "not_trained_here"
+    assert flag["evidence"] == "the training cell train used 0.01 s of CPU against the reference's 2.00 s"
     slow = LocalStudent({}, context={"course_root": course, "assignment": "timed",
                                      "cell_seconds": {"train": 3.5}})
     with pytest.raises(AssertionError, match="took 3.50 s, over the budget of 3 x"):

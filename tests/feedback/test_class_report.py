@@ -91,6 +91,20 @@ def test_tampering_is_listed_with_the_submissions_with_problems(load):
     assert "protected cells were changed" in class_html("conv-pooling", [tampered])
 
 
+def test_a_flagged_model_is_listed_for_review_with_its_evidence(load):
+    flagged = load("conv-pooling-ada")
+    flagged["flags"] = [{"kind": "not_trained_here", "title": "the model may not have been trained "
+                         "in the grader's kernel", "evidence": "the training cell train used 0.01 s of "
+                         "CPU against the reference's 8.20 s; yet the grader measured accuracy 0.97 <b>"}]
+    view = class_view("mnist-ann", [flagged, load("conv-pooling-ben")])
+    assert view["flagged"] == [{"student": flagged["student"], "title": flagged["flags"][0]["title"],
+                                "evidence": flagged["flags"][0]["evidence"]}]
+    page = class_html("mnist-ann", [flagged])
+    assert '<section id="flagged">' in page and "Flagged for review" in page
+    assert "used 0.01 s of CPU against the reference&#39;s 8.20 s" in page and "<b>" not in page
+    assert "Flagged for review" not in class_html("mnist-ann", [load("conv-pooling-ben")])
+
+
 def test_normalisation():
     assert normalise("Wrong  values at 3 of 16, first (0, 1): 2.5 vs -1e-3") == \
         "wrong values at # of #, first (#, #): # vs #"

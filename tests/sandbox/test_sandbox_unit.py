@@ -1,5 +1,6 @@
 """The sandbox's pieces: sizes, exit causes, isolation levels, the refusal, cgroups."""
 import os
+import time
 
 import pytest
 
@@ -94,11 +95,59 @@ def test_a_cgroup_is_made_limited_and_removed():
     try:
         limit = group.dirs[0] / ("memory.limit_in_bytes" if flavour == "v1" else "memory.max")
         assert int(limit.read_text()) == 300 * 2**20
-        assert (group.dirs[-1] / "pids.max").read_text().strip() == "20"
+        pids = group.dirs[1] if flavour == "v1" else group.dirs[0]
+        assert (pids / "pids.max").read_text().strip() == "20"
         assert group.oom_kills() == 0
     finally:
         group.remove()
     assert not any(d.exists() for d in group.dirs)
+
+
+BUSY_THREADS = """
+import threading, time
+def spin():
+    while time.thread_time() < 0.6:
+        pass
+threads = [threading.Thread(target=spin) for _ in range(2)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not cgroups.version(), reason="no writable cgroup here")
+def test_a_cgroup_counts_the_cpu_of_every_thread_of_its_processes():
+    import subprocess
+    import sys
+
+    group = cgroups.Cgroup.create(cgroups.version(), cgroups.kernel_group_name(998),
+                                  memory=2**30, pids=64)
+    try:
+        if group.cpu_seconds() is None:
+            pytest.skip("this cgroup hierarchy has no CPU accounting")
+        join = " && ".join(f"echo $$ > {f}" for f in group.procs_files())
+        subprocess.run(["/bin/sh", "-c", f'{join} && exec "$@"', "sh", sys.executable, "-c",
+                        BUSY_THREADS], check=True, timeout=60)
+        assert 1.1 < group.cpu_seconds() < 10  # two threads of 0.6 s each, and the start-up
+    finally:
+        group.remove()
+
+
+def test_the_process_tree_counts_the_cpu_of_threads_and_children():
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "import subprocess, sys\n"
+                              f"subprocess.run([sys.executable, '-c', {BUSY_THREADS!r}])\n"
+                              "import time; time.sleep(30)"])
+    try:
+        deadline = time.monotonic() + 30
+        while sandbox.process_tree_cpu(child.pid) < 1.1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert 1.1 <= sandbox.process_tree_cpu(child.pid) < 10  # the waited-for grandchild's too
+    finally:
+        child.kill()
+        child.wait()
+    assert sandbox.process_tree_cpu(child.pid) is None  # gone: nothing to read
 
 
 def test_the_launcher_starts_nothing_once_its_grader_is_gone():

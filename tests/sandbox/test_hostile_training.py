@@ -1,0 +1,163 @@
+"""Dodging the training-time budget, graded through the real path (`grading.grade`, the
+sandboxed kernel, the calibrated reference) with an honest and an empty submission in the
+same batch: training in another cell, in a background thread started earlier, a model whose
+weights were trained elsewhere and pasted into the notebook, and one loaded from a file
+handed in (with CPU burnt in the training cell to look busy)."""
+import base64
+import io
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder import course, datasets, grading, sandbox
+from autograder.commands.calibrate import ensure_calibrated
+from autograder.feedback import class_html
+
+REPO = Path(__file__).resolve().parents[2]
+ASSIGNMENT = "mnist-ann"
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(sandbox.probe().level == "none", reason="no sandbox on this machine")]
+
+FIT = ("model.fit(preprocess(x_train), y_train, epochs=5, batch_size=32, verbose=0)")
+TRAIN_ELSEWHERE = f"\nmodel = build_model()\nhistory = {FIT}\n"
+THREAD = ("\nimport threading\n"
+          "def _train():\n"
+          "    global model, history\n"
+          "    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),\n"
+          "                              keras.layers.Dense(128, activation='relu'),\n"
+          "                              keras.layers.Dense(10, activation='softmax')])\n"
+          "    model.compile('adam', 'sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+          f"    history = {FIT}\n"
+          "_trainer = threading.Thread(target=_train)\n"
+          "_trainer.start()\n")
+# what a student hoping to look busy adds: CPU without training
+BURN = "_x = 0\nfor _i in range(30_000_000):\n    _x += _i\n"
+STANDING_IN = "history = type('H', (), {'history': {'loss': [2.0, 0.1]}})()\n"
+
+
+def _weights() -> list[np.ndarray]:
+    """The network trained here, in the grader's test process: "trained elsewhere"."""
+    import keras
+    from reference.data import scale_pixels
+
+    data = datasets.evaluation("mnist")
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                              keras.layers.Dense(128, activation="relu"),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(scale_pixels(data.x_train), data.y_train, epochs=5, verbose=0)
+    return model.get_weights()
+
+
+def _cell(nb, cell_id):
+    return next(c for c in nb.cells if c.get("id") == cell_id)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("training")
+    (root / course.CONFIG_FILE).write_text((REPO / course.CONFIG_FILE).read_text())
+    course.copy_assignments(REPO, root, [ASSIGNMENT])
+    api = course.api(root)
+    assert api.generate_assignment(ASSIGNMENT, force=True, create=True)["success"]
+    ensure_calibrated(root, ASSIGNMENT, runs=1)
+    solution = nbformat.read(str(root / "source" / ASSIGNMENT / NOTEBOOK), as_version=4)
+    release = nbformat.read(str(root / "release" / ASSIGNMENT / NOTEBOOK), as_version=4)
+    weights = _weights()
+    packed = io.BytesIO()
+    np.savez(packed, *weights)
+
+    def submit(student, nb, edits=None):
+        nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+        for cell_id, source in (edits or {}).items():
+            _cell(nb, cell_id).source = source.replace("{source}", _cell(nb, cell_id).source)
+        folder = root / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(nb, str(folder / NOTEBOOK))
+        return folder
+
+    submit("empty", release)
+    submit("honest", solution)
+    submit("trained_elsewhere", solution, {"build_model": "{source}" + TRAIN_ELSEWHERE,
+                                           "train": "pass  # trained above\n"})
+    submit("background_thread", solution, {"preprocess": "{source}" + THREAD,
+                                           "build_model": "{source}\n_trainer.join()\n",
+                                           "train": "pass  # trained in the background\n"})
+    blob = base64.b64encode(packed.getvalue()).decode()
+    submit("pasted_weights", solution, {"train": (
+        f"import base64, io\nWEIGHTS = {blob!r}\n_w = np.load(io.BytesIO(base64.b64decode(WEIGHTS)))\n"
+        "model = build_model()\nmodel.set_weights([_w[f'arr_{i}'] for i in range(len(_w.files))])\n"
+        + STANDING_IN)})
+    folder = submit("weights_file", solution, {"train": (
+        BURN + "_w = np.load('weights.npz')\nmodel = build_model()\n"
+        "model.set_weights([_w[f'arr_{i}'] for i in range(len(_w.files))])\n" + STANDING_IN)})
+    (folder / "weights.npz").write_bytes(packed.getvalue())
+    results = {r.student: r for r in grading.grade(root, ASSIGNMENT)}
+    return root, results
+
+
+def _results(root, student):
+    return json.loads((root / "autograded" / student / ASSIGNMENT / "results.json").read_text())
+
+
+def _cells(root, student):
+    return {c["grade_id"]: c for c in _results(root, student)["cells"] if "points" in c}
+
+
+def _budget(root, student):
+    budget, = _results(root, student)["budgets"]
+    return budget
+
+
+def test_the_honest_student_keeps_every_point_and_is_not_flagged(graded):
+    root, results = graded
+    assert results["honest"].score == results["honest"].max_score == 16
+    assert _results(root, "honest")["flags"] == []
+    budget = _budget(root, "honest")
+    assert budget["passed"] and budget["cpu_seconds"] > 0.5 * budget["reference_cpu_seconds"]
+    assert budget["notebook_cpu_seconds"] > budget["cpu_seconds"]
+    assert results["empty"].score == 0 and _results(root, "empty")["flags"] == []
+
+
+@pytest.mark.parametrize("student", ["trained_elsewhere", "background_thread", "pasted_weights"])
+def test_a_training_cell_that_trained_nothing_loses_the_budget_point_and_is_flagged(graded, student):
+    root, results = graded
+    cells = _cells(root, student)
+    assert cells["test_accuracy"]["score"] == 8  # the model is good: scored, not hidden
+    assert cells["test_training_time"]["score"] < cells["test_training_time"]["points"]
+    budget = _budget(root, student)
+    assert not budget["passed"]
+    assert "the exercise's training did not happen in it" in budget["reason"], budget
+    assert budget["cpu_seconds"] < 0.25 * budget["reference_cpu_seconds"]
+    flag, = _results(root, student)["flags"]
+    assert flag["kind"] == "not_trained_here"
+    assert "of CPU against the reference's" in flag["evidence"]
+    assert "yet the grader measured accuracy:mnist" in flag["evidence"]
+
+
+def test_weights_in_a_file_handed_in_are_found_whatever_the_cpu(graded):
+    root, results = graded
+    budget = _budget(root, "weights_file")
+    assert budget["cpu_seconds"] > 0.25 * budget["reference_cpu_seconds"]  # the burn worked
+    assert not budget["passed"]
+    assert "byte for byte in weights.npz, a file handed in" in budget["reason"]
+    flag, = _results(root, "weights_file")["flags"]
+    assert "byte for byte in the submitted file weights.npz" in flag["evidence"]
+
+
+def test_the_class_report_lists_the_flagged_for_review(graded):
+    root, results = graded
+    everyone = [_results(root, s) for s in results]
+    for r in everyone:
+        r["status"] = results[r["student"]].status
+    page = class_html(ASSIGNMENT, everyone)
+    flagged = page.split('<section id="flagged">', 1)[1].split("</section>", 1)[0]
+    for student in ("trained_elsewhere", "background_thread", "pasted_weights", "weights_file"):
+        assert f"<td>{student}</td>" in flagged
+    assert "<td>honest</td>" not in flagged and "<td>empty</td>" not in flagged
