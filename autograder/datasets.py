@@ -23,16 +23,30 @@ from typing import Iterable
 
 import numpy as np
 
+from autograder import secret
 from autograder.kernel import course_data
 
 STUDENT_DATA_DIR = Path(".dlgrade") / "student-data"
 
 
-@functools.lru_cache(maxsize=None)
 def evaluation(name: str):
     """The dataset as the grader holds it, loaded once per process: a reference.data.Dataset
     for images, a reference.hdb.HdbData (train and test DataFrames) for the HDB sales, a
-    reference.folders.FolderDataset for a folder of photos."""
+    reference.folders.FolderDataset for a folder of photos. An embedded stand-in's test split
+    is drawn from the grader's own seed (autograder.secret) when one is in force."""
+    return _drawn(name, secret.seed())
+
+
+def _clear() -> None:
+    _loaded.cache_clear()
+    _drawn.cache_clear()
+
+
+evaluation.cache_clear = _clear  # tests load the data again under other settings
+
+
+@functools.lru_cache(maxsize=None)
+def _loaded(name: str):
     from reference import data, folders, hdb
 
     with warnings.catch_warnings():  # the fallback is named in every message that uses it
@@ -40,6 +54,20 @@ def evaluation(name: str):
         if name in course_data.TABLES:
             return hdb.load()
         return folders.source(name).load() if name in course_data.FOLDERS else data.load(name)
+
+
+@functools.lru_cache(maxsize=None)
+def _drawn(name: str, seed: int | None):
+    from reference import data, folders, hdb
+
+    dataset = _loaded(name)
+    if seed is None or not dataset.embedded:
+        return dataset
+    if name in course_data.TABLES:
+        return hdb.redrawn(dataset, seed)
+    if name in course_data.FOLDERS:
+        return folders.source(name).redrawn(dataset, seed)
+    return data.redrawn(dataset, seed)
 
 
 def student_words(name: str, dataset) -> str:
@@ -107,6 +135,7 @@ def prepare(root: Path, names: Iterable[str]) -> list[str]:
     names = tuple(names)
     if not names:
         return []
+    secret.use(root)  # the held-out split this process measures on is the course's own draw
     folder = Path(root) / STUDENT_DATA_DIR
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o755)  # the kernel runs as another uid

@@ -32,7 +32,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import DottedObjectName, Integer, List, Unicode, default
 
-from autograder import cgroups
+from autograder import cgroups, secret
 
 SLOT_UID_BASE = 61000
 SUBMISSION_MOUNT = "/run/dlgrade/submission"
@@ -255,8 +255,9 @@ class QuietKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw):
         kw.setdefault("stdout", subprocess.DEVNULL)
         kw.setdefault("stderr", subprocess.DEVNULL)
-        if self.datasets:
-            kw["env"] = {**(kw.get("env") or os.environ), **data_environment(self.datasets)}
+        env = {**(kw.get("env") or os.environ), **data_environment(self.datasets)}
+        env.pop(secret.ENV, None)  # the grader's own seed: never a kernel's
+        kw["env"] = env
         return await super()._async_pre_start_kernel(**kw)
 
 
@@ -355,6 +356,8 @@ class SandboxKernelManager(QuietKernelManager):
         for env_dir in _python_dirs():
             args += parents(env_dir) + ["--ro-bind", env_dir, env_dir]
             made.add(env_dir)
+        for hidden in hidden_data_files():
+            args += ["--ro-bind", "/dev/null", hidden]
         args += ["--ro-bind", cwd, SUBMISSION_MOUNT]
         args += parents(cwd) + ["--size", str(parse_size(self.work_size)), "--perms", "0755",
                                 "--tmpfs", cwd]
@@ -457,6 +460,22 @@ def _python_dirs() -> list[str]:
         if not any(real == f or real.startswith(f + "/") for f in found):
             found = [f for f in found if not f.startswith(real + "/")] + [real]
     return sorted(found)
+
+
+@functools.lru_cache(maxsize=1)
+def hidden_data_files() -> tuple[str, ...]:
+    """Files of the Python environment a kernel must not read: the source of a stand-in's
+    held-out examples (scikit-learn's bundled digits, from which the digit tasks' stand-in is
+    made). The sandbox shows them empty."""
+    import importlib.util
+
+    found = []
+    spec = importlib.util.find_spec("sklearn")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "datasets" / "data" / "digits.csv.gz"
+        if path.is_file():
+            found.append(str(path.resolve()))
+    return tuple(found)
 
 
 def _system_binds() -> list[str]:

@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Callable
@@ -214,6 +214,29 @@ class FolderSource:
         except OSError:  # another process wrote it first
             shutil.rmtree(partial, ignore_errors=True)
         return folder
+
+    def redrawn(self, dataset: FolderDataset, seed: int) -> FolderDataset:
+        """The stand-in with its held-out pictures drawn again from `seed`, the grader's own (as
+        many a class, written once into a folder only the grader's user reads): none that the
+        public generator reproduces. Real data is returned as it is."""
+        if not dataset.embedded:
+            return dataset
+        tag = hashlib.sha256(f"{self.name}:{seed}".encode()).hexdigest()[:16]
+        base = Path(tempfile.gettempdir()) / f"dlgrade-{os.getuid()}"
+        folder = base / f"{self.folder}-held-out-v{self.version}-{tag}"
+        if not (folder / ".complete").is_file():
+            base.mkdir(mode=0o755, exist_ok=True)
+            partial = Path(tempfile.mkdtemp(dir=base, prefix=".partial-"))  # mode 0700
+            self._write_pictures(partial, self.classes, max(1, len(dataset.test) // len(self.classes)),
+                                 np.random.default_rng(seed), self.picture_sides)
+            (partial / ".complete").write_text("ok\n")
+            try:
+                os.rename(partial, folder)
+            except OSError:  # another process wrote it first
+                shutil.rmtree(partial, ignore_errors=True)
+        held = class_files(folder)
+        test = tuple((path, label) for label, name in enumerate(self.classes) for path in held[name])
+        return replace(dataset, test=test)
 
     def write_stand_in(self, top: Path, per_class: int | None = None, seed: int = 0,
                        test_per_class: int | None = None) -> None:

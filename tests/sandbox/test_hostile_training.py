@@ -2,7 +2,8 @@
 sandboxed kernel, the calibrated reference) with an honest and an empty submission in the
 same batch: training in another cell, in a background thread started earlier, a model whose
 weights were trained elsewhere and pasted into the notebook, and one loaded from a file
-handed in (with CPU burnt in the training cell to look busy)."""
+handed in (with CPU burnt in the training cell to look busy); and a kernel reaching for the
+digits the stand-in's held-out images are made of."""
 import base64
 import io
 import json
@@ -37,6 +38,12 @@ THREAD = ("\nimport threading\n"
           "_trainer.start()\n")
 # what a student hoping to look busy adds: CPU without training
 BURN = "_x = 0\nfor _i in range(30_000_000):\n    _x += _i\n"
+# the issue's attack: the digits the stand-in's held-out images are made of, from scikit-learn
+REBUILD = ("try:\n"
+           "    from sklearn.datasets import load_digits\n"
+           "    print('rebuilt', len(load_digits().images), 'digits')\n"
+           "except Exception as exc:\n"
+           "    print('refused:', type(exc).__name__)\n")
 STANDING_IN = "history = type('H', (), {'history': {'loss': [2.0, 0.1]}})()\n"
 
 
@@ -84,6 +91,7 @@ def graded(tmp_path_factory):
 
     submit("empty", release)
     submit("honest", solution)
+    submit("rebuilds_held_out", solution, {"preprocess": REBUILD + "{source}"})
     submit("trained_elsewhere", solution, {"build_model": "{source}" + TRAIN_ELSEWHERE,
                                            "train": "pass  # trained above\n"})
     submit("background_thread", solution, {"preprocess": "{source}" + THREAD,
@@ -151,6 +159,14 @@ def test_weights_in_a_file_handed_in_are_found_whatever_the_cpu(graded):
     assert "byte for byte in the submitted file weights.npz" in flag["evidence"]
 
 
+def test_the_kernel_cannot_rebuild_the_held_out_digits(graded):
+    root, results = graded
+    nb = nbformat.read(str(root / "autograded" / "rebuilds_held_out" / ASSIGNMENT / NOTEBOOK), as_version=4)
+    printed = "".join(o.get("text", "") for o in _cell(nb, "preprocess").outputs)
+    assert "refused:" in printed and "rebuilt" not in printed, printed
+    assert results["rebuilds_held_out"].score == 16  # the rest of the notebook is honest
+
+
 def test_the_class_report_lists_the_flagged_for_review(graded):
     root, results = graded
     everyone = [_results(root, s) for s in results]
@@ -160,4 +176,5 @@ def test_the_class_report_lists_the_flagged_for_review(graded):
     flagged = page.split('<section id="flagged">', 1)[1].split("</section>", 1)[0]
     for student in ("trained_elsewhere", "background_thread", "pasted_weights", "weights_file"):
         assert f"<td>{student}</td>" in flagged
-    assert "<td>honest</td>" not in flagged and "<td>empty</td>" not in flagged
+    for student in ("honest", "empty", "rebuilds_held_out"):
+        assert f"<td>{student}</td>" not in flagged
