@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import assignments, build, course, datasets, dispatch, sandbox, tamper, timing
+from autograder import assignments, build, course, datasets, dispatch, sandbox, secret, tamper, timing
 from autograder.checks import runner
 from autograder.quiet import import_tensorflow
 
@@ -167,8 +167,10 @@ def _write_json(path: Path, data: dict) -> None:
 def fingerprint(root: Path, assignment: str, student: str, isolation: str) -> str:
     """A digest of everything a grade depends on: the submission, the assignment's
     notebooks, its folder (declaration, checks...), the shared checks, the course
-    configuration, the data and this device's calibration, and the isolation level."""
+    configuration, the data (the held-out draw's seed too) and this device's calibration,
+    and the isolation level."""
     digest = hashlib.sha256(isolation.encode())
+    digest.update(f"held-out:{secret.seed()}".encode())
     folder = root / "submitted" / student / assignment
     inputs = [p for p in sorted(folder.rglob("*")) if not p.is_symlink() and p.is_file()
               and stat.S_ISREG(p.lstat().st_mode)]

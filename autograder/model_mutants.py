@@ -6,7 +6,7 @@ the training cell.
 """
 from __future__ import annotations
 
-from autograder.mutants import Mutant, Timed
+from autograder.mutants import Appended, Mutant, Timed
 
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 CUSTOM_LAYER = '''class Doubling(keras.layers.Layer):
@@ -175,6 +175,19 @@ def image_classifier_mutants(hidden: tuple[str, ...], output: str,
             {"test_model": ("input shape: expected (28, 28), found (28, 28, 1)",)},
             keeps=("test_preprocess",)),
     ] + training_mutants() + preprocess_mutants()
+
+
+def trains_outside_the_timed_cell(make_training=training, before: str = "build_model",
+                                  keeps: tuple[str, ...] = ("test_preprocess", "test_model",
+                                                            "test_accuracy")) -> Mutant:
+    """The training moved out of the timed cell to the end of the cell `before` it, the timed
+    cell left doing nothing: the model is as good, but the budget check sees no training CPU
+    in the timed cell (a dodge of the training-time budget, proved without sleeping)."""
+    return Mutant(
+        "trained_outside_the_timed_cell",
+        {"train": "pass  # the model is trained above\n", before: Appended(make_training(after=""))},
+        {"test_training_time": ("the exercise's training did not happen in it",)},
+        keeps=keeps)
 
 
 def sleeps_past_the_budget(make_training=training, factor: float = 3.0,

@@ -27,8 +27,9 @@ class Mutant:
     name:     the mistake, as an identifier (e.g. output_size_ceil)
     replaces: {name or cell id: replacement}. A name the solution defines gets a
               Python function (its source becomes the cell), a value, or source text;
-              a cell id gets the cell's new source text, or `Timed(make)` where
-              make(reference seconds) gives it (a mutant that sleeps past the budget)
+              a cell id gets the cell's new source text, `Timed(make)` where
+              make(reference seconds) gives it (a mutant that sleeps past the budget), or
+              `Appended(text)`: the solution's cell with `text` after it
     loses:    {grade_id or OWN: words its failure messages must all contain}: the
               cells that must lose points
     keeps:    cells that must keep full marks
@@ -71,14 +72,24 @@ class Timed:
     make: Callable[[float], str]
 
 
+@dataclass(frozen=True)
+class Appended:
+    """Code a student added after the solution's own in a cell (work moved out of its cell)."""
+
+    text: str
+
+
 # --------------------------------------------------------------------------- as source
 
 def replacement_source(name: str, replacement: Any, reference_seconds: float | None = None,
-                       provided: frozenset[str] = frozenset()) -> str:
+                       provided: frozenset[str] = frozenset(), original: str = "") -> str:
     """The cell a student would hand in for `name` replaced by `replacement`; `provided`: the
-    names the rest of the notebook defines (the student's own functions)."""
+    names the rest of the notebook defines (the student's own functions); `original`: the
+    cell's solution source."""
     if isinstance(replacement, str):
         return replacement
+    if isinstance(replacement, Appended):
+        return original.rstrip("\n") + "\n" + replacement.text
     if isinstance(replacement, Timed):
         if reference_seconds is None:
             raise ValueError(f"{name}: a timed replacement needs the reference's training time")

@@ -224,7 +224,8 @@ def mutated_notebook(assignment: Assignment, mutant: Mutant | list[Mutant] | Non
             if cell is None or cell.cell_type != "code":
                 raise ValueError(f"mutant {each.name} replaces {name}, which is no code cell of "
                                  f"the notebook (cells: {', '.join(c.get('id') for c in nb.cells)})")
-            cell.source = replacement_source(name, replacement, reference_seconds, provided - {name})
+            cell.source = replacement_source(name, replacement, reference_seconds, provided - {name},
+                                             original=cell.source)
     return nb
 
 

@@ -223,12 +223,12 @@ class FolderSource:
             return dataset
         tag = hashlib.sha256(f"{self.name}:{seed}".encode()).hexdigest()[:16]
         base = Path(tempfile.gettempdir()) / f"dlgrade-{os.getuid()}"
-        folder = base / f"{self.folder}-held-out-v{self.version}-{tag}"
+        folder = base / f"{self.folder}-held-out-{tag}-v{self.version}"
         if not (folder / ".complete").is_file():
             base.mkdir(mode=0o755, exist_ok=True)
             partial = Path(tempfile.mkdtemp(dir=base, prefix=".partial-"))  # mode 0700
             self._write_pictures(partial, self.classes, max(1, len(dataset.test) // len(self.classes)),
-                                 np.random.default_rng(seed), self.picture_sides)
+                                 np.random.default_rng(seed), self.picture_sides, prefix="held-out-")
             (partial / ".complete").write_text("ok\n")
             try:
                 os.rename(partial, folder)
@@ -253,7 +253,7 @@ class FolderSource:
         self._write_pictures(Path(folder), self.probe_classes, PROBE_PER_CLASS,
                              np.random.default_rng(seed), (40, 100))
 
-    def _write_pictures(self, folder: Path, names, count: int, rng, sides) -> None:
+    def _write_pictures(self, folder: Path, names, count: int, rng, sides, prefix: str = "") -> None:
         from PIL import Image
 
         for kind, name in enumerate(names):
@@ -261,7 +261,7 @@ class FolderSource:
             for i in range(count):
                 height, width = (int(v) for v in rng.integers(*sides, size=2))
                 picture = self.draw(kind % len(self.classes), height, width, rng)
-                Image.fromarray(picture).save(folder / name / f"{name}_{i:04d}.jpg", quality=90)
+                Image.fromarray(picture).save(folder / name / f"{prefix}{name}_{i:04d}.jpg", quality=90)
 
 
 def source(name: str) -> FolderSource:

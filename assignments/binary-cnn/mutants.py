@@ -6,7 +6,7 @@ evaluation's (labels and predictions from two passes), the training cell's, and 
 classifier mistakes every model assignment shares."""
 from autograder.assignments import here
 from autograder.model_mutants import (classifier_build_mutants, dataset_training_mutants, keras_model,
-                                      sleeps_past_the_budget)
+                                      trains_outside_the_timed_cell)
 from autograder.mutants import Mutant
 
 COMPILED = 'optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"]'
@@ -153,7 +153,7 @@ MUTANTS = classifier_build_mutants(model, (RESCALE, CONV, POOL, *HEAD), OUTPUT, 
                      "val_metrics = binary_metrics(val_labels, decide(val_probabilities))\n"},
         {"test_val_metrics": ("paired wrongly",)},
         keeps=FUNCTIONS_KEEP + ("test_decide", "test_metrics")),
-    sleeps_past_the_budget(lambda after: training(after=after),
-                           keeps=MODEL_KEEPS + ("test_model", "test_accuracy", "test_val_metrics")),
+    trains_outside_the_timed_cell(lambda after: training(after=after), before="binary_metrics",
+                                  keeps=MODEL_KEEPS + ("test_model", "test_accuracy", "test_val_metrics")),
 ] + dataset_training_mutants(training, EPOCHS, keeps=MODEL_KEEPS + ("test_model", "test_val_metrics"),
                              stub_keeps=MODEL_KEEPS + ("test_model",))

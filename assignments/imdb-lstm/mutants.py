@@ -5,7 +5,7 @@ indices kept, no cut), the model's (a sigmoid output trained with a categorical 
 LSTM size, words counted without their order, an Embedding as wide as a review), the training
 cell's, and the classifier mistakes every model assignment shares."""
 from autograder.assignments import here
-from autograder.model_mutants import STUB, classifier_build_mutants, keras_model, sleeps_past_the_budget
+from autograder.model_mutants import STUB, classifier_build_mutants, keras_model, trains_outside_the_timed_cell
 from autograder.mutants import Mutant
 
 SETTINGS = here(__file__).settings
@@ -159,6 +159,6 @@ MUTANTS = classifier_build_mutants(model, (EMBEDDING, LSTM), OUTPUT, compiled=CO
         {"test_accuracy": ("model is not defined",),
          "test_training_time": ("could not be timed", "model is not defined")},
         keeps=FUNCTIONS + ("test_model",)),
-    sleeps_past_the_budget(lambda after: training(after=after),
-                           keeps=FUNCTIONS + ("test_model", "test_accuracy")),
+    trains_outside_the_timed_cell(lambda after: training(after=after), before="build_model",
+                                  keeps=FUNCTIONS + ("test_model", "test_accuracy")),
 ]

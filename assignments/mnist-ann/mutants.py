@@ -1,6 +1,7 @@
 """Known-wrong notebooks for mnist-ann: the image classifier's shared mistakes
 (autograder/model_mutants.py) and the exercise's own."""
-from autograder.model_mutants import image_classifier_mutants, keras_model, sleeps_past_the_budget
+from autograder.model_mutants import (image_classifier_mutants, keras_model, sleeps_past_the_budget,
+                                      trains_outside_the_timed_cell)
 from autograder.mutants import Mutant
 
 HIDDEN = 'keras.layers.Dense(128, activation="relu")'
@@ -26,4 +27,5 @@ MUTANTS = image_classifier_mutants((HIDDEN,), OUTPUT) + [
         {"test_model": ("expected Dense(128, relu), found Dense(64, relu)",)},
         keeps=("test_preprocess",)),
     sleeps_past_the_budget(),
+    trains_outside_the_timed_cell(),
 ]

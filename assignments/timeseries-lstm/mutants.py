@@ -3,7 +3,7 @@ down), the scaling's (divided by high, unscale without low, high first, fitted o
 passengers), the sequences' (one time step of look_back features, not reshaped), the
 model's, the shared windowing and split mistakes, and the training cell's."""
 from autograder.assignments import here
-from autograder.model_mutants import STUB, classifier_build_mutants, keras_model, sleeps_past_the_budget
+from autograder.model_mutants import STUB, classifier_build_mutants, keras_model, trains_outside_the_timed_cell
 from autograder.mutants import Mutant
 
 SETTINGS = here(__file__).settings
@@ -143,6 +143,6 @@ MUTANTS = classifier_build_mutants(model, HIDDEN, OUTPUT, compiled=COMPILED, kee
         {"test_forecast": ("model is not defined",),
          "test_training_time": ("could not be timed", "model is not defined")},
         keeps=FUNCTIONS + ("test_model", "test_fitted_on_training")),
-    sleeps_past_the_budget(lambda after: training(after=after),
-                           keeps=FUNCTIONS + ("test_model", "test_fitted_on_training", "test_forecast")),
+    trains_outside_the_timed_cell(lambda after: training(after=after), before="scaling",
+                                  keeps=FUNCTIONS + ("test_model", "test_fitted_on_training", "test_forecast")),
 ]

@@ -4,7 +4,7 @@ its window, windows one month too long), the RMSE's (no root, MAE, broadcast), t
 and the training cell's (untrained, 10 windows, targets shuffled apart from their windows,
 passengers scaled for training only, over budget)."""
 from autograder.assignments import here
-from autograder.model_mutants import STUB, classifier_build_mutants, keras_model, sleeps_past_the_budget
+from autograder.model_mutants import STUB, classifier_build_mutants, keras_model, trains_outside_the_timed_cell
 from autograder.mutants import Mutant
 
 SETTINGS = here(__file__).settings
@@ -146,6 +146,6 @@ MUTANTS = classifier_build_mutants(model, HIDDEN, OUTPUT, compiled=COMPILED, kee
         {"test_forecast": ("model is not defined",),
          "test_training_time": ("could not be timed", "model is not defined")},
         keeps=FUNCTIONS + ("test_model",)),
-    sleeps_past_the_budget(lambda after: training(after=after),
-                           keeps=FUNCTIONS + ("test_model", "test_forecast")),
+    trains_outside_the_timed_cell(lambda after: training(after=after), before="build_model",
+                                  keeps=FUNCTIONS + ("test_model", "test_forecast")),
 ]

@@ -116,6 +116,7 @@ def test_regrade_gives_identical_results(demo_course):
             data.pop(key, None)
         for cell in data["cells"]:
             cell.pop("seconds", None)
+            cell.pop("cpu_seconds", None)
             for test in cell.get("tests", []):
                 test.pop("seconds", None)
         return data
@@ -233,11 +234,21 @@ def test_a_trained_model_is_graded_in_the_grader_through_the_kernel(demo_course)
     root, results = demo_course
     ada = _results_json(root, "ada", "mnist-ann")
     calibration = timing.load(root, "mnist-ann")
+    budget = ada["budgets"][0]
     assert ada["budgets"] == [{
-        "cell": "train", "seconds": ada["budgets"][0]["seconds"], "factor": 3.0,
-        "reference_seconds": calibration.seconds, "device": timing.device_id(calibration.device),
+        "cell": "train", "seconds": budget["seconds"], "factor": 3.0,
+        "reference_seconds": calibration.seconds, "cpu_seconds": budget["cpu_seconds"],
+        "reference_cpu_seconds": calibration.cpu_seconds,
+        "notebook_cpu_seconds": budget["notebook_cpu_seconds"],
+        "reference_notebook_cpu_seconds": calibration.notebook_cpu_seconds,
+        "device": timing.device_id(calibration.device),
         "gpu_timed": calibration.gpu_timed, "passed": True, "reason": None}]
-    assert 0 < ada["budgets"][0]["seconds"] <= 3 * calibration.seconds
+    assert 0 < budget["seconds"] <= 3 * calibration.seconds
+    # the kernel's CPU, measured from outside it: the training cell trained, the notebook kept
+    # within its budget, and nothing flagged
+    assert 0.25 * calibration.cpu_seconds <= budget["cpu_seconds"]
+    assert budget["cpu_seconds"] < budget["notebook_cpu_seconds"] <= 3 * calibration.notebook_cpu_seconds
+    assert ada["flags"] == []
     # calibration ran the checks on the reference's trained model too: its thresholds fit this data
     assert calibration.reference["scores"] == {"test_preprocess": 1.0, "test_model": 1.0,
                                                "test_accuracy": 1.0, "test_training_time": 1.0}
