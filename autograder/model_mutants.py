@@ -186,7 +186,7 @@ def trains_outside_the_timed_cell(make_training=training, before: str = "build_m
     return Mutant(
         "trained_outside_the_timed_cell",
         {"train": "pass  # the model is trained above\n", before: Appended(make_training(after=""))},
-        {"test_training_time": ("the exercise's training did not happen in it",)},
+        {"test_training_time": ("the training happened outside the timed cell",)},
         keeps=keeps)
 
 

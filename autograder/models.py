@@ -56,6 +56,7 @@ class StudentModel:
     metrics: list[str] = field(default_factory=list)
     parameters: int = 0
     loss_config: dict = field(default_factory=dict)   # a loss object's arguments
+    training_steps: int | None = None  # what its optimizer counted in the kernel (None: unknown)
 
     @property
     def from_logits(self) -> bool:
@@ -343,4 +344,9 @@ def rebuild(payload: Any) -> StudentModel:
         parameters=parameters,
         loss_config=dict(loss["config"]) if isinstance(loss, dict)
         and isinstance(loss.get("config"), dict) else {},
+        training_steps=_steps(payload.get("steps")),
     )
+
+
+def _steps(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None

@@ -36,10 +36,11 @@ import nbformat
 
 CALIBRATION_DIR = "calibration"
 DEFAULT_FACTOR = 3.0
-# A training cell that used less than this share of the reference's training CPU did not do
-# the exercise's training (which fixes the network and the epochs); loading pasted weights
-# into a built model costs about a tenth of a short training's CPU.
-TRAINED_SHARE = 0.25
+# A training cell under this share of the reference's training CPU is looked at closer
+# (idle_training): did the CPU go elsewhere, or did the model take no training step?
+TRAINED_SHARE = 0.1
+# CPU outside the training cell, beyond the reference's, that tells training moved out of it.
+ELSEWHERE_SHARE = 0.5
 
 
 class CellTimes(dict):
@@ -331,21 +332,18 @@ def budget_failure(student_seconds: float | None, calibration: Calibration | Non
 
 
 def usage_failure(context: dict, calibration: Calibration, factor: float = DEFAULT_FACTOR,
-                  assignment: str = "") -> str | None:
+                  assignment: str = "", steps: int | None = None) -> str | None:
     """Why the notebook's CPU and wall time, or its training cell's CPU, break the budget
-    (training elsewhere, in a thread, or not at all); None when they keep it. `context` holds
-    what CellTimes.context() gives."""
+    (training outside the timed cell, or none in it); None when they keep it. `context` holds
+    what CellTimes.context() gives; `steps`, the training steps the trained model's optimizer
+    counted (None: unknown)."""
     if calibration.cpu_seconds is None or calibration.notebook_cpu_seconds is None:
         return (f"the calibration of {assignment or 'this assignment'} on this device predates "
                 "the whole-notebook CPU timing; the instructor runs `dlgrade calibrate "
                 f"{assignment or 'ASSIGNMENT'}` again")
-    cell = calibration.cell
-    cell_cpu = (context.get("cell_cpu_seconds") or {}).get(cell)
-    if cell_cpu is not None and cell_cpu < TRAINED_SHARE * calibration.cpu_seconds:
-        return (f"the training cell {cell} used {cell_cpu:.2f} s of CPU, under a quarter of the "
-                f"reference solution's {calibration.cpu_seconds:.2f} s: the exercise's training "
-                "did not happen in it (a model trained in another cell, in a background thread, "
-                "loaded, or not trained at all does not earn this point)")
+    idle = idle_training(context, calibration, steps)
+    if idle:
+        return idle
     total = context.get("kernel_cpu_seconds")
     if total is not None and total > factor * calibration.notebook_cpu_seconds:
         return (f"the notebook used {total:.1f} s of CPU in all (every thread of its kernel, "
@@ -357,4 +355,28 @@ def usage_failure(context: dict, calibration: Calibration, factor: float = DEFAU
         return (f"the notebook's cells took {wall:.1f} s in all, over the budget of {factor:g} x "
                 f"the reference solution's {calibration.notebook_seconds:.1f} s = "
                 f"{factor * calibration.notebook_seconds:.1f} s")
+    return None
+
+
+def idle_training(context: dict, calibration: Calibration, steps: int | None = None) -> str | None:
+    """Why the training cell did not do the notebook's training, or None. Under a tenth of the
+    reference's training CPU is not enough to say so (a bigger batch or fewer epochs are honest
+    and cheap): the CPU must have gone elsewhere (the rest of the notebook used well over the
+    reference's: another cell, a thread started earlier), or the model took no training step."""
+    cell = calibration.cell
+    cell_cpu = (context.get("cell_cpu_seconds") or {}).get(cell)
+    if cell_cpu is None or not calibration.cpu_seconds or calibration.notebook_cpu_seconds is None \
+            or cell_cpu >= TRAINED_SHARE * calibration.cpu_seconds:
+        return None
+    said = (f"the training cell {cell} used {cell_cpu:.2f} s of CPU, under a tenth of the "
+            f"reference solution's {calibration.cpu_seconds:.2f} s")
+    total = context.get("kernel_cpu_seconds")
+    if total is not None:
+        elsewhere = (total - cell_cpu) - (calibration.notebook_cpu_seconds - calibration.cpu_seconds)
+        if elsewhere > ELSEWHERE_SHARE * calibration.cpu_seconds:
+            return (f"{said}, while the rest of the notebook used {elsewhere:.1f} s more CPU than "
+                    "the reference's: the training happened outside the timed cell (in another "
+                    "cell, or in a background thread), which does not earn this point")
+    if steps is None or steps == 0:
+        return f"{said}, and its model took no training step: no training happened in it"
     return None

@@ -130,6 +130,7 @@ class Graded:
     points: dict[str, float] = field(default_factory=dict)
     outcomes: list = field(default_factory=list)
     budgets: list = field(default_factory=list)
+    flags: list = field(default_factory=list)
     seconds: float = 0.0
 
     def lost(self, points: dict[str, float]) -> float:
@@ -318,6 +319,7 @@ class InProcessGrader:
         outcomes = run_checks(self.assignment, student, grade_id=grade_id)
         graded = _graded_from_outcomes(label, outcomes, cells)
         graded.budgets = student.context["budgets"]
+        graded.flags = student.context.get("flags", [])
         return graded
 
     def reference(self) -> Graded:

@@ -1,37 +1,47 @@
 """The training-time check, for any assignment with a calibrated training cell."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from autograder import timing
 from autograder.checks import provenance
 
 
-def assert_within_budget(student, cell: str, factor: float = timing.DEFAULT_FACTOR) -> None:
+def assert_within_budget(student, cell: str, factor: float = timing.DEFAULT_FACTOR,
+                         looks_trained=None) -> None:
     """The cell `cell` took at most `factor` x the reference solution's time on this device, the
     whole notebook's CPU (every thread) and wall time too, and the cell did train the model.
 
     The executor timed the cells from outside the kernel; the reference times come
     from `dlgrade calibrate`. Both are recorded in results.json (`budgets`). A model that
-    was not trained in the kernel (no CPU in the training cell, or weights found in a
-    file handed in) is also flagged for the instructor (`flags`), with the evidence.
+    was not trained in the kernel (next to no CPU in the training cell, no training step
+    counted by its optimizer, or weights found in a file handed in) is also flagged for the
+    instructor (`flags`), with the evidence; `looks_trained()`, when given, keeps a model that
+    simply was not trained (no fit, no step) out of the flags.
     """
     context = getattr(student, "context", None) or {}
     root, assignment = context.get("course_root"), context.get("assignment", "")
     calibration = timing.load(root, assignment) if root else None
     seconds = (context.get("cell_seconds") or {}).get(cell)
     failure = timing.budget_failure(seconds, calibration, factor, assignment)
-    loaded = provenance.weights_in_files(student, context.get("submission_dir"))
+    cpu = (context.get("cell_cpu_seconds") or {}).get(cell)
+    model = provenance.trained(student)
+    steps = model.training_steps if model is not None else None
+    loaded = provenance.weights_in_files(model, context.get("submission_dir"))
+    no_steps = provenance.weights_set(model, cpu, calibration)
     if failure is None and loaded:
         failure = (f"the trained model's weights are byte for byte in {loaded}, a file handed in "
                    "with the notebook: a model loaded from a file was not trained in this kernel")
-    if failure is None:
-        failure = timing.usage_failure(context, calibration, factor, assignment)
-    cpu = (context.get("cell_cpu_seconds") or {}).get(cell)
-    untrained = (calibration is not None and calibration.cpu_seconds and cpu is not None
-                 and seconds is not None and cpu < timing.TRAINED_SHARE * calibration.cpu_seconds)
-    if loaded or untrained:
-        provenance.flag(student, cell, cpu, calibration, loaded)
+    if failure is None:  # "no training in the timed cell" is said first: it covers a missing fit
+        failure = timing.usage_failure(context, calibration, factor, assignment, steps)
+    if failure is None and no_steps:
+        failure = (f"the trained model's optimizer took no training step in this kernel, and the "
+                   f"training cell {cell} used {cpu:.2f} s of CPU against the reference "
+                   f"solution's {calibration.cpu_seconds:.2f} s: its weights were set (pasted or "
+                   "loaded), not trained")
+    idle = (timing.idle_training(context, calibration, steps) or "") if calibration else ""
+    elsewhere = "outside the timed cell" in idle
+    unstepped = model is not None and (no_steps or (idle and not elsewhere))
+    if loaded or elsewhere or (unstepped and (looks_trained is None or looks_trained())):
+        provenance.flag(student, cell, cpu, calibration, loaded, steps == 0)
     context.setdefault("budgets", []).append({
         "cell": cell, "seconds": seconds, "factor": factor,
         "reference_seconds": calibration.seconds if calibration else None,

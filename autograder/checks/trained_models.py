@@ -98,6 +98,14 @@ def _preprocess_hint(actual, images: np.ndarray, shape: tuple) -> str | None:
 
 # --------------------------------------------------------------------------- accuracy
 
+def _looks_trained(student, dataset: str, units: int, encode=None) -> bool:
+    try:
+        assert_trained(student, dataset, units, encode)
+    except (AssertionError, StudentError):
+        return False
+    return True
+
+
 @functools.lru_cache(maxsize=4)
 def held_out(dataset_name: str, encode=None):
     """(the model's inputs, labels, words naming them) from the grader's test split: images
@@ -320,7 +328,8 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None,
         check(test_accuracy, "test_accuracy")
 
     def test_training_within_budget(student):
-        assert_within_budget(student, training_cell)
+        assert_within_budget(student, training_cell, looks_trained=lambda: _looks_trained(
+            student, dataset, units, encode))
 
     def test_training_left_a_trained_model(student):
         assert_trained(student, dataset, units, encode)

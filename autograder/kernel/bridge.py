@@ -208,5 +208,15 @@ def too_large(target):
 
 
 def model_payload(target):
-    """What crosses for a model: its config (compile config included) and weight arrays."""
-    return {"config": target.to_json(), "weights": [np.asarray(w) for w in target.get_weights()]}
+    """What crosses for a model: its config (compile config included), weight arrays, and how
+    many training steps its optimizer took (None when it has none)."""
+    return {"config": target.to_json(), "weights": [np.asarray(w) for w in target.get_weights()],
+            "steps": training_steps(target)}
+
+
+def training_steps(target):
+    try:
+        steps = int(np.asarray(target.optimizer.iterations))
+    except Exception:  # noqa: BLE001 - not compiled, or no optimizer with a step count
+        return None
+    return steps if steps >= 0 else None

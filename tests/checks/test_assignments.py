@@ -112,6 +112,7 @@ def test_the_notebook_solution_gets_full_marks_and_passes_its_public_asserts(nam
         assert [b["cell"] for b in reference.budgets] == [g.assignment.training_cell]
         assert reference.budgets[0]["passed"]
         assert reference.budgets[0]["reference_seconds"] == g.reference_seconds
+        assert reference.flags == []  # trained in its own cell: nothing for the instructor to look at
     namespace, _ = g._reference_run
     for cell in build.notebook(g.assignment).cells:  # what a student runs to self-check
         if cell.metadata.get("nbgrader", {}).get("grade"):

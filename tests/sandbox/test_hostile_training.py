@@ -133,16 +133,20 @@ def test_the_honest_student_keeps_every_point_and_is_not_flagged(graded):
     assert results["empty"].score == 0 and _results(root, "empty")["flags"] == []
 
 
-@pytest.mark.parametrize("student", ["trained_elsewhere", "background_thread", "pasted_weights"])
-def test_a_training_cell_that_trained_nothing_loses_the_budget_point_and_is_flagged(graded, student):
+@pytest.mark.parametrize("student, reason", [
+    ("trained_elsewhere", "the training happened outside the timed cell"),
+    ("background_thread", "the training happened outside the timed cell"),
+    ("pasted_weights", "took no training step"),
+])
+def test_a_training_cell_that_trained_nothing_loses_the_budget_point_and_is_flagged(graded, student, reason):
     root, results = graded
     cells = _cells(root, student)
     assert cells["test_accuracy"]["score"] == 8  # the model is good: scored, not hidden
     assert cells["test_training_time"]["score"] < cells["test_training_time"]["points"]
     budget = _budget(root, student)
     assert not budget["passed"]
-    assert "the exercise's training did not happen in it" in budget["reason"], budget
-    assert budget["cpu_seconds"] < 0.25 * budget["reference_cpu_seconds"]
+    assert reason in budget["reason"], budget
+    assert budget["cpu_seconds"] < 0.5 * budget["reference_cpu_seconds"]
     flag, = _results(root, student)["flags"]
     assert flag["kind"] == "not_trained_here"
     assert "of CPU against the reference's" in flag["evidence"]
@@ -152,7 +156,7 @@ def test_a_training_cell_that_trained_nothing_loses_the_budget_point_and_is_flag
 def test_weights_in_a_file_handed_in_are_found_whatever_the_cpu(graded):
     root, results = graded
     budget = _budget(root, "weights_file")
-    assert budget["cpu_seconds"] > 0.25 * budget["reference_cpu_seconds"]  # the burn worked
+    assert budget["cpu_seconds"] > 0.5 * budget["reference_cpu_seconds"]  # the burn worked
     assert not budget["passed"]
     assert "byte for byte in weights.npz, a file handed in" in budget["reason"]
     flag, = _results(root, "weights_file")["flags"]
