@@ -92,3 +92,24 @@ def test_kernels_never_see_the_seed_or_the_digits_the_stand_in_is_made_of(monkey
     hidden = sandbox.hidden_data_files()
     assert any(path.endswith(os.path.join("sklearn", "datasets", "data", "digits.csv.gz"))
                for path in hidden)
+
+
+def test_a_grade_is_kept_only_for_the_same_draw_of_a_model_assignment(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from autograder import course, grading
+
+    repo = Path(__file__).resolve().parents[2]
+    course.copy_assignments(repo, tmp_path, ["conv-pooling", "mnist-ann"])
+
+    def fingerprints(seed):
+        monkeypatch.setenv(secret.ENV, seed)
+        found = {}
+        for assignment in ("conv-pooling", "mnist-ann"):
+            (tmp_path / "submitted" / "ada" / assignment).mkdir(parents=True, exist_ok=True)
+            found[assignment] = grading.fingerprint(tmp_path, assignment, "ada", "none")
+        return found
+
+    first, second = fingerprints("1"), fingerprints("2")
+    assert first["mnist-ann"] != second["mnist-ann"]  # another draw: graded again
+    assert first["conv-pooling"] == second["conv-pooling"]  # no data: nothing to grade again
