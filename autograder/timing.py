@@ -39,8 +39,11 @@ DEFAULT_FACTOR = 3.0
 # A training cell under this share of the reference's training CPU is looked at closer
 # (idle_training): did the CPU go elsewhere, or did the model take no training step?
 TRAINED_SHARE = 0.1
-# CPU outside the training cell, beyond the reference's, that tells training moved out of it.
+# CPU outside the training cell, beyond the reference's, that tells training moved out of it:
+# half a training's, and at least half a second (the checks' calls into the kernel and the
+# start-up's own spread cost some tenths).
 ELSEWHERE_SHARE = 0.5
+ELSEWHERE_MIN_SECONDS = 0.5
 
 
 class CellTimes(dict):
@@ -373,7 +376,7 @@ def idle_training(context: dict, calibration: Calibration, steps: int | None = N
     total = context.get("kernel_cpu_seconds")
     if total is not None:
         elsewhere = (total - cell_cpu) - (calibration.notebook_cpu_seconds - calibration.cpu_seconds)
-        if elsewhere > ELSEWHERE_SHARE * calibration.cpu_seconds:
+        if elsewhere > max(ELSEWHERE_SHARE * calibration.cpu_seconds, ELSEWHERE_MIN_SECONDS):
             return (f"{said}, while the rest of the notebook used {elsewhere:.1f} s more CPU than "
                     "the reference's: the training happened outside the timed cell (in another "
                     "cell, or in a background thread), which does not earn this point")

@@ -108,6 +108,13 @@ def test_whole_notebook_verdicts():
         "4.00 s, and its model took no training step: no training happened in it")
     assert verdict(cell_cpu=0.02, total=5.5, steps=None).endswith("no training happened in it")
     assert verdict(cell_cpu=0.3, total=5.5, steps=12) is None
+    # a short training (0.8 s of CPU): under half a second more elsewhere is the checks' and
+    # the start-up's spread, not a training
+    short = _calibration(1.0, cpu=0.8)  # notebook: 5.8 s of CPU
+    context = {"cell_cpu_seconds": {"train": 0.05}, "kernel_cpu_seconds": 5.5}
+    assert timing.idle_training(context, short, steps=30) is None  # 0.45 s elsewhere
+    context["kernel_cpu_seconds"] = 5.7
+    assert "outside the timed cell" in timing.idle_training(context, short, steps=30)
     assert verdict(total=27.5) == (
         "the notebook used 27.5 s of CPU in all (every thread of its kernel, whichever cell "
         "started it), over the budget of 3 x the reference solution's 9.0 s = 27.0 s")

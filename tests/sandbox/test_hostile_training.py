@@ -24,7 +24,8 @@ NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(sandbox.probe().level == "none", reason="no sandbox on this machine")]
 
-FIT = ("model.fit(preprocess(x_train), y_train, epochs=5, batch_size=32, verbose=0)")
+# the dodges train longer than the reference, out of the timed cell (the issue's: 9 s in all)
+FIT = ("model.fit(preprocess(x_train), y_train, epochs=10, batch_size=32, verbose=0)")
 TRAIN_ELSEWHERE = f"\nmodel = build_model()\nhistory = {FIT}\n"
 THREAD = ("\nimport threading\n"
           "def _train():\n"
