@@ -3,6 +3,17 @@ from __future__ import annotations
 
 from autograder import timing
 from autograder.checks import provenance
+from autograder.errors import StudentError
+
+
+def passes(check, *args) -> bool:
+    """Whether check(*args) passes: for `looks_trained`, from the check that says "looks
+    untrained"."""
+    try:
+        check(*args)
+    except (AssertionError, StudentError):
+        return False
+    return True
 
 
 def assert_within_budget(student, cell: str, factor: float = timing.DEFAULT_FACTOR,

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from autograder.checks import grade, property_settings
 from autograder.checks.accuracy import STEPS, assert_step, thresholds_from
-from autograder.checks.budget import assert_within_budget
+from autograder.checks.budget import assert_within_budget, passes
 from autograder.checks.compare import assert_array_matches, typed
 from autograder.checks.hints import call, diagnose, explaining, with_hint
 from autograder.checks.trained_models import memo, trained_model
@@ -291,7 +291,8 @@ def forecast_checks(assignment, look_back: int, forecaster: Forecaster | None = 
         checks.update(_marked(grade_id, (test_forecast, 1.0)))
 
     def test_training_within_budget(student):
-        assert_within_budget(student, assignment.training_cell)
+        assert_within_budget(student, assignment.training_cell, looks_trained=lambda: passes(
+            test_training_left_a_trained_model, student))
 
     def test_training_left_a_trained_model(student):
         error = forecast_error(student, look_back, forecaster)

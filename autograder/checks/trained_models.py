@@ -98,13 +98,6 @@ def _preprocess_hint(actual, images: np.ndarray, shape: tuple) -> str | None:
 
 # --------------------------------------------------------------------------- accuracy
 
-def _looks_trained(student, dataset: str, units: int, encode=None) -> bool:
-    try:
-        assert_trained(student, dataset, units, encode)
-    except (AssertionError, StudentError):
-        return False
-    return True
-
 
 @functools.lru_cache(maxsize=4)
 def held_out(dataset_name: str, encode=None):
@@ -300,7 +293,7 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None,
     from autograder.checks import grade
     from autograder.checks.accuracy import STEPS
     from autograder.checks.accuracy import thresholds_from
-    from autograder.checks.budget import assert_within_budget
+    from autograder.checks.budget import assert_within_budget, passes
     from autograder.checks.structure import spec_from
 
     dataset, = assignment.datasets
@@ -328,8 +321,8 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None,
         check(test_accuracy, "test_accuracy")
 
     def test_training_within_budget(student):
-        assert_within_budget(student, training_cell, looks_trained=lambda: _looks_trained(
-            student, dataset, units, encode))
+        assert_within_budget(student, training_cell, looks_trained=lambda: passes(
+            assert_trained, student, dataset, units, encode))
 
     def test_training_left_a_trained_model(student):
         assert_trained(student, dataset, units, encode)

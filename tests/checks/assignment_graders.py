@@ -43,3 +43,9 @@ def check_mutant(g: InProcessGrader, mutant: str) -> None:
     verdict = g.verdict(next(m for m in g.catalogue.mutants if m.name == mutant))
     assert verdict.killed, f"{mutant} keeps full marks"
     assert verdict.proven, f"{mutant}: " + "; ".join(verdict.problems)
+    # the instructor's "Flagged for review": training moved out of the timed cell is, a model
+    # that simply was not trained is not
+    if mutant == "trained_outside_the_timed_cell":
+        assert [f["kind"] for f in verdict.graded.flags] == ["not_trained_here"]
+    if mutant in ("untrained_model", "training_cell_left_as_the_stub"):
+        assert verdict.graded.flags == [], verdict.graded.flags
