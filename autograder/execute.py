@@ -144,7 +144,7 @@ class TrustedExecute(Execute):
         self._budgets: list[dict] = []
         self._flags: list[dict] = []
         self._measured: dict[str, float] = {}  # what earlier test cells' checks measured
-        self._times = timing.CellTimes()
+        self._wall_total = 0.0  # of every student cell that ran
         self._submission_dir = (resources.get("metadata") or {}).get("path")
         self._declared = None
         if self._assignment and self.course_root:
@@ -202,7 +202,7 @@ class TrustedExecute(Execute):
             cell.outputs = [_stream(f"[not run: {self._dead}]\n")]
             self._record(cell, index, "not run", 0.0)
             return cell, self.resources
-        start, cpu_before = time.monotonic(), self._kernel_cpu()
+        start, cpu_before = time.monotonic(), timing.kernel_cpu(self)
         limit = self._cell_limit(cell)
         try:
             cell = self.execute_cell(cell, index, store_history=True)
@@ -219,7 +219,7 @@ class TrustedExecute(Execute):
             return cell, self.resources
         status = self._status(cell)
         seconds = self._spent(cell, start)
-        cpu = self._kernel_cpu()
+        cpu = timing.kernel_cpu(self)
         cpu_seconds = cpu - cpu_before if cpu is not None and cpu_before is not None else None
         if status == "timeout" and limit < self.timeout and not self._is_training(cell):
             # cut short by the submission's limit, not its own: nothing more runs
@@ -238,16 +238,8 @@ class TrustedExecute(Execute):
         seconds = time.monotonic() - start
         if self._is_training(cell):
             self._training_seconds += seconds
-        self._times.wall_total += seconds
+        self._wall_total += seconds
         return seconds
-
-    def _kernel_cpu(self) -> float | None:
-        """The kernel's CPU seconds so far (every thread), measured from outside it."""
-        used = getattr(getattr(self, "km", None), "cpu_used", None)
-        try:
-            return used() if used is not None else None
-        except Exception:  # noqa: BLE001 - a kernel gone mid-read: not measured
-            return None
 
     def _death_cause(self) -> str:
         from autograder.sandbox import describe_exit, exit_status
@@ -372,15 +364,13 @@ class TrustedExecute(Execute):
         cleanly and the kernel's CPU so far (measured here, outside the kernel), where the
         course and the submission's files are, which assignment."""
         root = Path(self.course_root) if self.course_root else None
-        times = self._times
-        times.clear()
-        times.cpu.clear()
+        times = timing.CellTimes()
         for c in self._cells:
             if c.get("grade_id") and c["status"] == "ok":
                 times[c["grade_id"]] = c["seconds"]
                 if "cpu_seconds" in c:
                     times.cpu[c["grade_id"]] = c["cpu_seconds"]
-        times.cpu_total = self._kernel_cpu()
+        times.cpu_total, times.wall_total = timing.kernel_cpu(self), self._wall_total
         return {"assignment": self._assignment, "course_root": root, **times.context(),
                 "submission_dir": self._submission_dir, "measured": dict(self._measured),
                 "budgets": [], "flags": []}

@@ -12,8 +12,8 @@ so: never a silent pass.
 The timed cell alone can be dodged (train in another cell, or in a thread started
 earlier), so the kernel's CPU time is measured too, from outside (its cgroup, else its
 process tree: every thread counted): the whole notebook's CPU and wall time must stay
-within k x the reference's, and the training cell must have used a fair part of the
-reference's training CPU, or no model was trained in it.
+within k x the reference's, and a training cell that used next to none of the reference's
+training CPU must not have left it to the rest of the notebook, nor trained nothing.
 """
 from __future__ import annotations
 
@@ -158,9 +158,14 @@ def _is_test_cell(cell) -> bool:
     return bool(meta.get("grade")) and not meta.get("solution")
 
 
-def _kernel_cpu(client) -> float | None:
+def kernel_cpu(client) -> float | None:
+    """The CPU seconds of the kernel `client` (an nbclient NotebookClient) runs so far, counted
+    by its kernel manager from outside it; None where it cannot say (or the kernel is gone)."""
     used = getattr(getattr(client, "km", None), "cpu_used", None)
-    return used() if used is not None else None
+    try:
+        return used() if used is not None else None
+    except Exception:  # noqa: BLE001 - a kernel gone mid-read: not measured
+        return None
 
 
 def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float,
@@ -188,7 +193,7 @@ def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code" or _is_test_cell(cell):
                     continue
-                start, cpu = time.perf_counter(), _kernel_cpu(client)
+                start, cpu = time.perf_counter(), kernel_cpu(client)
                 client.execute_cell(cell, index)
                 elapsed = time.perf_counter() - start
                 errors = [o for o in cell.outputs if o.output_type == "error"]
@@ -198,7 +203,7 @@ def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float
                 times.wall_total += elapsed
                 key = cell.metadata.get("nbgrader", {}).get("grade_id") or cell.get("id")
                 times[key] = elapsed
-                times.cpu_total = _kernel_cpu(client)
+                times.cpu_total = kernel_cpu(client)
                 if cpu is not None and times.cpu_total is not None:
                     times.cpu[key] = times.cpu_total - cpu
             if after is not None:
@@ -361,25 +366,45 @@ def usage_failure(context: dict, calibration: Calibration, factor: float = DEFAU
     return None
 
 
+def moved_training_cpu(context: dict, calibration: Calibration) -> float | None:
+    """When the training cell used under a tenth of the reference's training CPU while the rest
+    of the notebook used more than the reference's by half a training's (and at least
+    ELSEWHERE_MIN_SECONDS): that excess, the training moved out of the timed cell (another
+    cell, a thread started earlier). None otherwise."""
+    cell_cpu = _idle_cell_cpu(context, calibration)
+    total = context.get("kernel_cpu_seconds")
+    if cell_cpu is None or total is None:
+        return None
+    elsewhere = (total - cell_cpu) - (calibration.notebook_cpu_seconds - calibration.cpu_seconds)
+    if elsewhere > max(ELSEWHERE_SHARE * calibration.cpu_seconds, ELSEWHERE_MIN_SECONDS):
+        return elsewhere
+    return None
+
+
 def idle_training(context: dict, calibration: Calibration, steps: int | None = None) -> str | None:
     """Why the training cell did not do the notebook's training, or None. Under a tenth of the
     reference's training CPU is not enough to say so (a bigger batch or fewer epochs are honest
-    and cheap): the CPU must have gone elsewhere (the rest of the notebook used well over the
-    reference's: another cell, a thread started earlier), or the model took no training step."""
-    cell = calibration.cell
-    cell_cpu = (context.get("cell_cpu_seconds") or {}).get(cell)
-    if cell_cpu is None or not calibration.cpu_seconds or calibration.notebook_cpu_seconds is None \
-            or cell_cpu >= TRAINED_SHARE * calibration.cpu_seconds:
+    and cheap): the CPU must have gone elsewhere (moved_training_cpu), or the model took no
+    training step."""
+    cell_cpu = _idle_cell_cpu(context, calibration)
+    if cell_cpu is None:
         return None
-    said = (f"the training cell {cell} used {cell_cpu:.2f} s of CPU, under a tenth of the "
-            f"reference solution's {calibration.cpu_seconds:.2f} s")
-    total = context.get("kernel_cpu_seconds")
-    if total is not None:
-        elsewhere = (total - cell_cpu) - (calibration.notebook_cpu_seconds - calibration.cpu_seconds)
-        if elsewhere > max(ELSEWHERE_SHARE * calibration.cpu_seconds, ELSEWHERE_MIN_SECONDS):
-            return (f"{said}, while the rest of the notebook used {elsewhere:.1f} s more CPU than "
-                    "the reference's: the training happened outside the timed cell (in another "
-                    "cell, or in a background thread), which does not earn this point")
+    said = (f"the training cell {calibration.cell} used {cell_cpu:.2f} s of CPU, under a tenth "
+            f"of the reference solution's {calibration.cpu_seconds:.2f} s")
+    elsewhere = moved_training_cpu(context, calibration)
+    if elsewhere is not None:
+        return (f"{said}, while the rest of the notebook used {elsewhere:.1f} s more CPU than "
+                "the reference's: the training happened outside the timed cell (in another "
+                "cell, or in a background thread), which does not earn this point")
     if steps is None or steps == 0:
         return f"{said}, and its model took no training step: no training happened in it"
     return None
+
+
+def _idle_cell_cpu(context: dict, calibration: Calibration) -> float | None:
+    """The training cell's CPU seconds when under TRAINED_SHARE of the reference's, else None."""
+    cell_cpu = (context.get("cell_cpu_seconds") or {}).get(calibration.cell)
+    if cell_cpu is None or not calibration.cpu_seconds or calibration.notebook_cpu_seconds is None \
+            or cell_cpu >= TRAINED_SHARE * calibration.cpu_seconds:
+        return None
+    return cell_cpu

@@ -48,8 +48,8 @@ def assert_within_budget(student, cell: str, factor: float = timing.DEFAULT_FACT
                    f"training cell {cell} used {cpu:.2f} s of CPU against the reference "
                    f"solution's {calibration.cpu_seconds:.2f} s: its weights were set (pasted or "
                    "loaded), not trained")
-    idle = (timing.idle_training(context, calibration, steps) or "") if calibration else ""
-    elsewhere = "outside the timed cell" in idle
+    idle = calibration is not None and timing.idle_training(context, calibration, steps) is not None
+    elsewhere = calibration is not None and timing.moved_training_cpu(context, calibration) is not None
     unstepped = model is not None and (no_steps or (idle and not elsewhere))
     if loaded or elsewhere or (unstepped and (looks_trained is None or looks_trained())):
         provenance.flag(student, cell, cpu, calibration, loaded, steps == 0)

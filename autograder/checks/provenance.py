@@ -19,19 +19,14 @@ WEIGHTS_SET_SHARE = 0.5    # of the reference's training CPU, under which a step
 MAX_SCANNED = 64 * 2**20   # bytes of one file the scan reads
 
 
-def _probe(model) -> tuple[str, bytes] | None:
-    """(the layer's name, the first bytes of the model's largest weight array), as float32."""
-    best = None
-    for layer in getattr(model, "layers", []):
-        for array in layer.get_weights():
-            if array.size * 4 >= PROBE_BYTES and (best is None or array.size > best[1].size):
-                best = (layer.name, array)
-    if best is None:
+def _probe(model) -> bytes | None:
+    """The first bytes of the model's largest weight array, as float32 (None: too small, or
+    all zeros, which any empty file holds)."""
+    arrays = [array for array in model.get_weights() if array.size * 4 >= PROBE_BYTES]
+    if not arrays:
         return None
-    data = np.ascontiguousarray(best[1], dtype="<f4").tobytes()[:PROBE_BYTES]
-    if not data.strip(b"\0"):  # all zeros: found in any empty file
-        return None
-    return best[0], data
+    data = np.ascontiguousarray(max(arrays, key=lambda a: a.size), dtype="<f4").tobytes()[:PROBE_BYTES]
+    return data if data.strip(b"\0") else None
 
 
 def trained(student):
@@ -57,7 +52,7 @@ def weights_in_files(model, folder) -> str | None:
         return None
     for path in files:
         with open(path, "rb") as handle:
-            if probe[1] in handle.read(MAX_SCANNED):
+            if probe in handle.read(MAX_SCANNED):
                 return str(path.relative_to(folder))
     return None
 
