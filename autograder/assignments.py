@@ -49,6 +49,10 @@ class GradedCell:
     grade_id: str
     points: float
     covers: tuple[str, ...] = ()   # the solution's functions / variables this cell grades
+    # Its checks read the notebook's state where the cell stands, which a later cell changes
+    # (a model trained in two phases): the in-process path grades it there too, as the
+    # executor grades every cell.
+    in_place: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,13 @@ class Assignment:
     def points(self) -> dict[str, float]:
         """grade_id -> points, in notebook order."""
         return {c.grade_id: c.points for c in self.cells}
+
+    @property
+    def measured_datasets(self) -> tuple[str, ...]:
+        """The datasets its models are measured on (not a pretrained base's weights)."""
+        from autograder.kernel.course_data import PRETRAINED
+
+        return tuple(name for name in self.datasets if name not in PRETRAINED)
 
     @property
     def total_points(self) -> float:
@@ -138,7 +149,16 @@ class Assignment:
         callers call, exactly as redefining it in a notebook would.
         """
         namespace: dict[str, Any] = {"__name__": f"solution:{self.name}"}
-        exec(compile(self.solution_source, str(self.solution_path), "exec"), namespace)
+        # its imports of a support file (from course_data import ...) find the file's master,
+        # as the notebook's find the copy beside it
+        paths = [str(support_master(name).parent) for name in self.support
+                 if str(support_master(name).parent) not in sys.path]
+        sys.path[:0] = paths
+        try:
+            exec(compile(self.solution_source, str(self.solution_path), "exec"), namespace)
+        finally:
+            for path in paths:
+                sys.path.remove(path)
         return namespace
 
 
@@ -228,10 +248,13 @@ def parse(folder: Path, text: str) -> Assignment:
             covers = [covers]
         if not all(isinstance(c, str) and IDENTIFIER.match(c) for c in covers):
             fail(f"cells[{i}] ({grade_id}): covers must list names, got {covers!r}")
-        extra = sorted(set(entry) - {"grade_id", "points", "covers"})
+        extra = sorted(set(entry) - {"grade_id", "points", "covers", "in_place"})
         if extra:
             fail(f"cells[{i}] ({grade_id}): unknown key(s) {', '.join(extra)}")
-        cells.append(GradedCell(grade_id, points, tuple(covers)))
+        in_place = entry.get("in_place", False)
+        if not isinstance(in_place, bool):
+            fail(f"cells[{i}] ({grade_id}): in_place must be true or false, got {in_place!r}")
+        cells.append(GradedCell(grade_id, points, tuple(covers), in_place))
     if not cells:
         fail("no graded cells: add at least one [[cells]] table")
     ids = [c.grade_id for c in cells]

@@ -53,6 +53,10 @@ def _loaded(name: str):
         warnings.simplefilter("ignore", data.FallbackDataWarning)
         if name in course_data.TABLES:
             return hdb.load()
+        if name in course_data.PRETRAINED:
+            from reference import pretrained
+
+            return pretrained.load(name)
         return folders.source(name).load() if name in course_data.FOLDERS else data.load(name)
 
 
@@ -61,8 +65,8 @@ def _drawn(name: str, seed: int | None):
     from reference import data, folders, hdb
 
     dataset = _loaded(name)
-    if seed is None or not dataset.embedded:
-        return dataset
+    if seed is None or not dataset.embedded or name in course_data.PRETRAINED:
+        return dataset  # a base's weights are no test split: the same for kernel and grader
     if name in course_data.TABLES:
         return hdb.redrawn(dataset, seed)
     if name in course_data.FOLDERS:
@@ -74,6 +78,8 @@ def student_words(name: str, dataset) -> str:
     """Where the data came from, as the student's notebook prints it (no grader paths)."""
     from reference import data, folders
 
+    if name in course_data.PRETRAINED:
+        return dataset.source if dataset.embedded else f"{dataset.source}, the grader's copy"
     if dataset.embedded:
         if name in course_data.TABLES:
             what = f"{len(dataset.train) + len(dataset.test):,} generated sales in the file's format"
@@ -141,6 +147,9 @@ def prepare(root: Path, names: Iterable[str]) -> list[str]:
     os.chmod(folder, 0o755)  # the kernel runs as another uid
     for name in names:
         dataset = evaluation(name)
+        if name in course_data.PRETRAINED:
+            _write_base(root, name, dataset)
+            continue
         if name in course_data.TABLES:
             arrays = None
             text = dataset.train.to_csv(index=False)
@@ -180,6 +189,34 @@ def prepare(root: Path, names: Iterable[str]) -> list[str]:
         os.replace(partial, path)
         _write_manifest(root, name, manifest)
     return [str(folder)]
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(2**20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_base(root: Path, name: str, base) -> None:
+    """A pretrained base's weights file (the stand-in's, or the real one's copy) and its
+    manifest, which course_data.load_vgg16 reads in the kernel."""
+    manifest = {"name": name, "source": student_words(name, base), "embedded": base.embedded,
+                "digest": _file_digest(base.path)}
+    path = Path(root) / STUDENT_DATA_DIR / course_data.file_name(name, base.embedded)
+    try:
+        if json.loads(manifest_path(root, name).read_text()) == manifest and path.exists():
+            return
+    except (OSError, ValueError):
+        pass
+    for stale in {course_data.file_name(name, True), course_data.file_name(name, False)}:
+        (path.parent / stale).unlink(missing_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    shutil.copyfile(base.path, partial)
+    os.chmod(partial, 0o644)
+    os.replace(partial, path)
+    _write_manifest(root, name, manifest)
 
 
 def _write_manifest(root: Path, name: str, manifest: dict) -> None:

@@ -57,6 +57,7 @@ class StudentModel:
     parameters: int = 0
     loss_config: dict = field(default_factory=dict)   # a loss object's arguments
     training_steps: int | None = None  # what its optimizer counted in the kernel (None: unknown)
+    learning_rate: float | None = None  # its optimizer's (a schedule's initial one); None: unknown
 
     @property
     def from_logits(self) -> bool:
@@ -345,7 +346,19 @@ def rebuild(payload: Any) -> StudentModel:
         loss_config=dict(loss["config"]) if isinstance(loss, dict)
         and isinstance(loss.get("config"), dict) else {},
         training_steps=_steps(payload.get("steps")),
+        learning_rate=_learning_rate(compile_config.get("optimizer")),
     )
+
+
+def _learning_rate(optimizer) -> float | None:
+    """The learning rate an optimizer's config gives (a schedule's initial one)."""
+    config = optimizer.get("config") if isinstance(optimizer, dict) else None
+    rate = config.get("learning_rate") if isinstance(config, dict) else None
+    if isinstance(rate, dict):  # a schedule: {"class_name": "ExponentialDecay", "config": {...}}
+        rate = (rate.get("config") or {}).get("initial_learning_rate")
+    if isinstance(rate, (int, float)) and not isinstance(rate, bool) and rate == rate:
+        return float(rate)
+    return None
 
 
 def _steps(value) -> int | None:

@@ -58,6 +58,11 @@ class CellTimes(dict):
         self.cpu_total: float | None = None
         self.wall_total: float = 0.0
 
+    def copy(self) -> "CellTimes":
+        snapshot = CellTimes(self)
+        snapshot.cpu, snapshot.cpu_total, snapshot.wall_total = dict(self.cpu), self.cpu_total, self.wall_total
+        return snapshot
+
     def context(self) -> dict:
         """What the budget check reads, as the checks' context keys."""
         return {"cell_seconds": dict(self), "cell_cpu_seconds": dict(self.cpu),

@@ -251,7 +251,8 @@ def _student_data(root: Path, assignment: Assignment):
             os.environ[course_data.DATA_DIRS_VARIABLE] = previous
 
 
-def run_in_process(nb, root: Path, assignment: Assignment) -> tuple[dict, timing.CellTimes]:
+def run_in_process(nb, root: Path, assignment: Assignment,
+                   at_cell=None) -> tuple[dict, timing.CellTimes]:
     """Run the notebook's kernel cells here, as the executor runs them in a kernel: every cell,
     a failing one recorded and passed over. (namespace, the wall and CPU seconds of each cell
     that ran cleanly: this process's CPU, every thread, as a kernel's cgroup counts it)."""
@@ -259,9 +260,16 @@ def run_in_process(nb, root: Path, assignment: Assignment) -> tuple[dict, timing
     times = timing.CellTimes()
     times.cpu_total = 0.0
     output = io.StringIO()  # what the cells print is the notebook's, not this process's
+    in_place = {c.grade_id for c in assignment.cells if c.in_place} if at_cell else set()
+    kernel = {id(cell) for cell in kernel_cells(nb)}
     with _student_data(root, assignment), contextlib.redirect_stdout(output), \
             contextlib.redirect_stderr(output):
-        for cell in kernel_cells(nb):
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if id(cell) not in kernel:
+                if grade_id in in_place:  # graded here, on the state the cells above left
+                    at_cell(grade_id, namespace, times.copy())
+                continue
             start, cpu = time.perf_counter(), time.process_time()
             try:
                 exec(compile(cell.source, f"<cell {cell.get('id')}>", "exec"), namespace)
@@ -316,7 +324,8 @@ class InProcessGrader:
         cells = tuple(cells or self.assignment.grade_ids)
         if grade_id is None and set(cells) != set(self.assignment.grade_ids):
             grade_id = cells  # only these cells' checks run
-        outcomes = run_checks(self.assignment, student, grade_id=grade_id)
+        with _student_data(self.root, self.assignment):  # the student's calls see what a kernel does
+            outcomes = run_checks(self.assignment, student, grade_id=grade_id)
         graded = _graded_from_outcomes(label, outcomes, cells)
         graded.budgets = student.context["budgets"]
         graded.flags = student.context.get("flags", [])
@@ -326,14 +335,15 @@ class InProcessGrader:
         """The notebook's solution, run here (its training cell timed: the calibration the
         mutants are judged against)."""
         if self._reference is None:
-            namespace, seconds = run_in_process(self._notebook, self.root, self.assignment)
+            namespace, seconds, in_place = self._run(self._notebook, REFERENCE)
             cell = self.assignment.training_cell
             if cell:
                 if cell not in seconds:
                     raise RuntimeError(f"the reference's training cell {cell} failed in process")
                 self.reference_seconds = round(seconds[cell], 4)
                 write_calibration(self.root, self.assignment, cell, seconds)
-            self._reference = self._grade(namespace, REFERENCE, seconds)
+            self._reference = self._merged(self._grade(namespace, REFERENCE, seconds,
+                                                       cells=self._at_the_end), in_place)
             self._reference_run = (namespace, seconds)
         return self._reference
 
@@ -360,8 +370,37 @@ class InProcessGrader:
         if self.assignment.training_cell:
             self.reference()  # the calibration
         nb = mutated_notebook(self.assignment, mutant, self.reference_seconds, self._notebook)
-        namespace, seconds = run_in_process(nb, self.root, self.assignment)
-        return self._grade(namespace, mutant.name, seconds)
+        namespace, seconds, in_place = self._run(nb, mutant.name)
+        return self._merged(self._grade(namespace, mutant.name, seconds, cells=self._at_the_end),
+                            in_place)
+
+    @property
+    def _at_the_end(self) -> tuple[str, ...]:
+        """The cells graded after the whole notebook ran (all but the in_place ones)."""
+        return tuple(c.grade_id for c in self.assignment.cells if not c.in_place)
+
+    def _run(self, nb, label: str) -> tuple[dict, timing.CellTimes, list[Graded]]:
+        """run_in_process, with each in_place cell graded where it stands."""
+        in_place: list[Graded] = []
+
+        def at_cell(grade_id: str, namespace: dict, times: timing.CellTimes) -> None:
+            in_place.append(self._grade(namespace, label, times, grade_id=(grade_id,),
+                                        cells=(grade_id,)))
+
+        namespace, seconds = run_in_process(nb, self.root, self.assignment, at_cell=at_cell)
+        return namespace, seconds, in_place
+
+    def _merged(self, graded: Graded, parts: list[Graded]) -> Graded:
+        for part in parts:
+            graded.scores.update(part.scores)
+            for cell, messages in part.messages.items():
+                graded.messages.setdefault(cell, []).extend(messages)
+            graded.outcomes += part.outcomes
+            graded.budgets += part.budgets
+            graded.flags += part.flags
+        order = self.assignment.grade_ids
+        graded.scores = {c: graded.scores[c] for c in order if c in graded.scores}
+        return graded
 
     def verdict(self, mutant: Mutant) -> Verdict:
         graded = self.grade(mutant)

@@ -99,7 +99,7 @@ def loader_checks(assignment, loader: str, label_mode: str = "int",
     to take into its globals."""
     if label_mode not in LABEL_MODES:
         raise ValueError(f"label_mode must be one of {LABEL_MODES}, not {label_mode!r}")
-    dataset, = assignment.datasets
+    dataset, = assignment.measured_datasets
     settings = assignment.settings
     image_size = tuple(settings["image_size"])
     batch_size = int(settings["batch_size"])

@@ -296,7 +296,7 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None,
     from autograder.checks.budget import assert_within_budget, passes
     from autograder.checks.structure import spec_from
 
-    dataset, = assignment.datasets
+    dataset, = assignment.measured_datasets
     spec, thresholds = spec_from(assignment.model), thresholds_from(assignment.thresholds)
     units = output_units(spec)
     # preprocess gives what the model takes: the declared input shape (a CNN's adds a channel)

@@ -52,7 +52,8 @@ def known() -> list[str]:
     from autograder.kernel import course_data
     from reference import data
 
-    return sorted(data.DATASETS) + sorted(course_data.TABLES) + sorted(course_data.FOLDERS)
+    return (sorted(data.DATASETS) + sorted(course_data.TABLES) + sorted(course_data.FOLDERS)
+            + sorted(course_data.PRETRAINED))
 
 
 def _is_table(name: str) -> bool:
@@ -67,9 +68,19 @@ def _is_folder(name: str) -> bool:
     return name in course_data.FOLDERS
 
 
+def _is_base(name: str) -> bool:
+    from autograder.kernel import course_data
+
+    return name in course_data.PRETRAINED
+
+
 def about(name: str) -> tuple[str, str]:
     """(what it is, its download size)."""
     from reference import data, folders, hdb
+
+    if _is_base(name):
+        return ("VGG16's convolutional base, ImageNet weights (keras.applications, "
+                "include_top=False)", "58.9 MB")
 
     if _is_table(name):
         return (f"HDB resale flat prices from Jan 2017 (data.gov.sg), {hdb.CSV_NAME}", "about 20 MB")
@@ -82,7 +93,13 @@ def about(name: str) -> tuple[str, str]:
 
 def where(name: str) -> tuple[str, Path | None]:
     """("Keras cache" | "DLGRADE_DATA" | "missing", the folder)."""
-    from reference import data, folders, hdb
+    from reference import data, folders, hdb, pretrained
+
+    if _is_base(name):
+        found = pretrained.real_file()
+        if found is None:
+            return "missing", None
+        return ("Keras cache" if found == pretrained.keras_file() else "DLGRADE_DATA"), found.parent
 
     if _is_table(name):
         path, _ = hdb.find_csv()
@@ -126,6 +143,18 @@ def fetch(name: str) -> str | None:
     """Download `name` with Keras's loader; None when done, else why not."""
     from reference import data
 
+    if _is_base(name):
+        from reference import pretrained
+
+        try:
+            path = pretrained.fetch()
+        except Exception as exc:  # noqa: BLE001 - offline, refused, a hash Keras rejects
+            return f"download failed: {type(exc).__name__}: {str(exc)[:300]}"
+        sums = recorded()
+        sums[path.name] = _sha256(path)
+        _manifest_path().parent.mkdir(parents=True, exist_ok=True)
+        _manifest_path().write_text(json.dumps(sums, indent=1, sort_keys=True) + "\n")
+        return None
     if _is_table(name):
         return ("not downloadable by dlgrade: download the CSV 'Resale flat prices based on "
                 "registration date from Jan-2017 onwards' from data.gov.sg into a folder and "
@@ -166,6 +195,8 @@ def verify(name: str) -> tuple[bool, str]:
     place, folder = where(name)
     if place == "missing":
         return False, "missing: grading would use the embedded stand-in (dlgrade data fetch)"
+    if _is_base(name):
+        return _verify_base(folder)
     if _is_folder(name):
         source = folders.source(name)
         try:
@@ -204,6 +235,24 @@ def verify(name: str) -> tuple[bool, str]:
     shape = "x".join(str(n) for n in loaded.x_train.shape[1:])
     return True, (f"{len(loaded.x_train):,} + {len(loaded.x_test):,} images of {shape} in {place}"
                   + ("" if checked else " (no checksum known for these files)"))
+
+
+def _verify_base(folder: Path) -> tuple[bool, str]:
+    from reference import pretrained
+
+    path = folder / pretrained.FILE
+    expected = recorded().get(path.name)
+    if expected and _sha256(path) != expected:
+        return False, f"{path.name} does not match its checksum: damaged or replaced (fetch again)"
+    pretrained.load.cache_clear()
+    try:
+        base = pretrained.load()
+    except Exception as exc:  # noqa: BLE001 - a damaged file
+        return False, f"unreadable: {type(exc).__name__}: {str(exc)[:200]}"
+    if base.embedded or base.parameters != 14_714_688:
+        return False, f"not VGG16's base: {base.parameters:,} parameters (expected 14,714,688)"
+    return True, (f"{base.parameters:,} parameters in {folder}"
+                  + ("" if expected else " (no checksum known for this file)"))
 
 
 def run(args) -> int:

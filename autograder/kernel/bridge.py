@@ -41,6 +41,9 @@ def encode(value):
         if number != number or number in (float("inf"), float("-inf")):
             return {"__float__": repr(number)}
         return number
+    if not isinstance(value, np.ndarray) and callable(getattr(value, "numpy", None)) \
+            and hasattr(value, "shape") and hasattr(value, "dtype"):
+        value = np.asarray(value.numpy())  # a TensorFlow / Keras tensor, as its numbers
     if isinstance(value, np.ndarray):
         if value.dtype == object and value.ndim == 1 and all(isinstance(v, list) for v in value):
             return [encode(v) for v in value]  # lists of rows (keras.datasets.imdb's reviews)

@@ -8,6 +8,7 @@
     cats_dogs_dir = data_dir("cats_vs_dogs")                # its train folder: cats/, dogs/
     (x_train, y_train), (x_val, y_val) = load_data("imdb")  # reviews as lists of word indices
     word_index = get_word_index("imdb")                     # word -> its frequency rank
+    base = load_vgg16(input_shape=(64, 64, 3))              # VGG16's pretrained base
 
 You get the training data, with the last tenth of it held back as a validation
 set. The test data is not here: the grader keeps it and measures your model on
@@ -19,7 +20,10 @@ own computer, the images come from Keras's own loader (`keras.datasets`, which
 downloads them once), the HDB sales from data.gov.sg's file
 (`resale-flat-prices-based-on-registration-date-from-jan-2017-onwards.csv`) in
 this folder, the movie reviews from `keras.datasets.imdb`, the flower photos and the cats and dogs from TensorFlow's own copies
-(`keras.utils.get_file`, which downloads them once).
+(`keras.utils.get_file`, which downloads them once), VGG16's base from
+`keras.applications.VGG16(weights="imagenet", include_top=False)` (its ImageNet weights,
+downloaded once). A grader without those weights gives every kernel the same stand-in
+base instead, and says so loudly.
 
 (The grader copies this file into every model assignment; it imports nothing
 of the grader's.)
@@ -56,6 +60,13 @@ SERIES = {"airline_passengers": (  # thousands a month, January 1949 to December
     242, 233, 267, 269, 270, 315, 364, 347, 312, 274, 237, 278,
     284, 277, 317, 313, 318, 374, 413, 405, 355, 306, 271, 306)}
 DATASETS = IMAGES + TEXTS + tuple(TABLES) + tuple(FOLDERS) + tuple(SERIES)
+# Pretrained bases: the weights file keras.applications downloads into its cache's models/.
+PRETRAINED = {"vgg16": "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"}
+VGG16_BLOCKS = (2, 2, 3, 3, 3)          # convolutions per block, as in VGG16
+VGG16_FILTERS = (64, 128, 256, 512, 512)
+# The stand-in base: VGG16's layers, names and arithmetic with fewer filters, pretrained by
+# the course on generated pictures (for graders without the ImageNet weights).
+STAND_IN_FILTERS = (8, 16, 32, 64, 64)
 # The columns read as text (the rest as numbers), as the file holds them.
 TEXT_COLUMNS = ("month", "town", "flat_type", "block", "street_name", "storey_range",
                 "flat_model", "remaining_lease")
@@ -72,9 +83,11 @@ def validation_split(x, y, fraction: float = VALIDATION_FRACTION):
     return (x[:keep], y[:keep]), (x[keep:], y[keep:])
 
 
-def file_name(name: str) -> str:
+def file_name(name: str, embedded: bool = True) -> str:
     if name in FOLDERS:
         return name
+    if name in PRETRAINED:
+        return f"{name}-stand-in.npz" if embedded else PRETRAINED[name]
     return f"{name}.csv" if name in TABLES else f"{name}.npz"
 
 
@@ -220,3 +233,57 @@ def load_data(name: str, verbose: bool = True):
     if verbose:
         print(f"{name}: from Keras (keras.datasets.{name})")
     return validation_split(x, y)
+
+
+def vgg16_layers(input_shape, filters=VGG16_FILTERS):
+    """VGG16's convolutional base (include_top=False) untrained, built as
+    keras.applications.VGG16 builds it: the same layer names (block1_conv1 ... block5_pool),
+    3x3 "same" convolutions with relu and 2x2 max pooling; `filters` per block."""
+    import keras
+
+    inputs = keras.Input(shape=tuple(input_shape))
+    x = inputs
+    for block, (convolutions, n) in enumerate(zip(VGG16_BLOCKS, filters), start=1):
+        for i in range(1, convolutions + 1):
+            x = keras.layers.Conv2D(n, (3, 3), activation="relu", padding="same",
+                                    name=f"block{block}_conv{i}")(x)
+        x = keras.layers.MaxPooling2D((2, 2), strides=(2, 2), name=f"block{block}_pool")(x)
+    return keras.Model(inputs, x, name="vgg16")
+
+
+def _prepared_base(name: str):
+    """(the folder, its manifest) of a base the grader prepared, or None."""
+    for folder in filter(None, os.environ.get(DATA_DIRS_VARIABLE, "").split(os.pathsep)):
+        manifest = Path(folder) / f"{name}.json"
+        if manifest.is_file():
+            return Path(folder), json.loads(manifest.read_text())
+    return None
+
+
+def load_vgg16(input_shape=(224, 224, 3), verbose: bool = True):
+    """VGG16's convolutional base with its pretrained weights, without the classifier on top:
+    keras.applications.VGG16(weights="imagenet", include_top=False, input_shape=...).
+    It takes images preprocessed by keras.applications.vgg16.preprocess_input.
+
+    On a grader without the ImageNet weights this is the course's STAND-IN base instead:
+    VGG16's blocks and layer names with fewer filters, pretrained on generated pictures."""
+    import keras
+
+    prepared = _prepared_base("vgg16")
+    if prepared is None:
+        if verbose:
+            print("vgg16: keras.applications.VGG16 with its ImageNet weights (Keras's cache)")
+        return keras.applications.VGG16(weights="imagenet", include_top=False,
+                                        input_shape=tuple(input_shape))
+    folder, manifest = prepared
+    path = folder / file_name("vgg16", manifest["embedded"])
+    if verbose:
+        print(f"vgg16: {manifest['source']}")
+    if not manifest["embedded"]:
+        return keras.applications.VGG16(weights=str(path), include_top=False,
+                                        input_shape=tuple(input_shape))
+    base = vgg16_layers(input_shape, STAND_IN_FILTERS)
+    with np.load(path, allow_pickle=False) as weights:
+        base.set_weights([weights[f"{layer.name}/{w}"] for layer in base.layers
+                          if layer.weights for w in ("kernel", "bias")])
+    return base
