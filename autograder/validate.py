@@ -400,6 +400,7 @@ class InProcessGrader:
             graded.flags += part.flags
         order = self.assignment.grade_ids
         graded.scores = {c: graded.scores[c] for c in order if c in graded.scores}
+        graded.outcomes.sort(key=lambda o: order.index(o.grade_id) if o.grade_id in order else len(order))
         return graded
 
     def verdict(self, mutant: Mutant) -> Verdict:

@@ -18,8 +18,8 @@ import pytest
 from autograder import assignments, build
 from autograder.mutants import load_catalogue
 from assignment_graders import HEAVY, check_mutant, mutant_params
-from autograder.validate import (InProcessGrader, call_graph, judge, on_the_solution_alone,
-                                 solution_cells, solution_functions)
+from autograder.validate import (InProcessGrader, _student_data, call_graph, judge,
+                                 on_the_solution_alone, solution_cells, solution_functions)
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = assignments.names(ROOT)
@@ -114,9 +114,10 @@ def test_the_notebook_solution_gets_full_marks_and_passes_its_public_asserts(nam
         assert reference.budgets[0]["reference_seconds"] == g.reference_seconds
         assert reference.flags == []  # trained in its own cell: nothing for the instructor to look at
     namespace, _ = g._reference_run
-    for cell in build.notebook(g.assignment).cells:  # what a student runs to self-check
-        if cell.metadata.get("nbgrader", {}).get("grade"):
-            exec(compile(cell.source, f"<cell {cell.get('id')}>", "exec"), namespace)
+    with _student_data(g.root, g.assignment):  # as in the student's kernel: course_data works
+        for cell in build.notebook(g.assignment).cells:  # what a student runs to self-check
+            if cell.metadata.get("nbgrader", {}).get("grade"):
+                exec(compile(cell.source, f"<cell {cell.get('id')}>", "exec"), namespace)
 
 
 @pytest.mark.parametrize("name", NAMES)
