@@ -320,6 +320,7 @@ def rebuild(payload: Any) -> StudentModel:
     import keras
 
     compile_config = config.get("compile_config") or {}
+    learning_rate = _learning_rate(compile_config.get("optimizer"))  # Keras consumes the config
     try:
         model = keras.saving.deserialize_keras_object(config, safe_mode=True)
     except Exception as exc:  # noqa: BLE001 - whatever Keras refuses is the student's model
@@ -346,7 +347,7 @@ def rebuild(payload: Any) -> StudentModel:
         loss_config=dict(loss["config"]) if isinstance(loss, dict)
         and isinstance(loss.get("config"), dict) else {},
         training_steps=_steps(payload.get("steps")),
-        learning_rate=_learning_rate(compile_config.get("optimizer")),
+        learning_rate=learning_rate,
     )
 
 

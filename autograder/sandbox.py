@@ -367,6 +367,7 @@ class SandboxKernelManager(QuietKernelManager):
             real = str(Path(dataset).resolve())
             if Path(real).is_dir():
                 args += parents(real) + ["--ro-bind", real, real]
+        args += _keras_cache_binds(self.datasets)
         if self.uid is not None:
             passwd, group = _identity_files(self._kernel_dir, self.uid)
             args += ["--ro-bind", passwd, "/etc/passwd", "--ro-bind", group, "/etc/group"]
@@ -493,6 +494,27 @@ def _system_binds() -> list[str]:
     return args
 
 
+KERAS_HOME = "/tmp/keras"  # the kernel's: in its own /tmp, writable, as Keras wants its cache
+
+
+def _keras_cache_binds(datasets: list[str]) -> list[str]:
+    """A pretrained base's real weights the grader prepared, shown read-only where
+    keras.applications looks for them ($KERAS_HOME/models/): a student's own
+    keras.applications.VGG16(weights="imagenet") loads them offline."""
+    from autograder.kernel.course_data import PRETRAINED
+
+    args: list[str] = []
+    for dataset in datasets:
+        for name in PRETRAINED.values():
+            weights = Path(dataset) / name
+            if weights.is_file():
+                if not args:
+                    args += ["--perms", "1777", "--dir", KERAS_HOME,
+                             "--perms", "0755", "--dir", f"{KERAS_HOME}/models"]
+                args += ["--ro-bind", str(weights.resolve()), f"{KERAS_HOME}/models/{name}"]
+    return args
+
+
 def _identity_files(kernel_dir: Path, uid: int) -> tuple[str, str]:
     passwd = kernel_dir / "passwd"
     group = kernel_dir / "group"
@@ -513,7 +535,7 @@ def kernel_environment(threads: int, datasets: list[str] | None = None) -> dict[
         "PYTHONDONTWRITEBYTECODE": "1",
         "MPLBACKEND": "Agg",
         "MPLCONFIGDIR": "/tmp/matplotlib",
-        "KERAS_HOME": "/tmp/keras",
+        "KERAS_HOME": KERAS_HOME,
         "OMP_NUM_THREADS": n,
         "OPENBLAS_NUM_THREADS": n,
         "MKL_NUM_THREADS": n,

@@ -61,6 +61,7 @@ def test_a_folder_builds_its_notebook(tmp_path):
     (DECLARATION + '[[cells]]\ngrade_id = "test_f"\npoints = 1\n', "declared twice: test_f"),
     (DECLARATION + '[[cells]]\ngrade_id = "test_g"\npoints = 1\ncovers = ["f"]\n', "covered by two cells: f"),
     ('name = "other"\n' + DECLARATION, "differs from its folder"),
+    (DECLARATION.replace("points = 2", 'points = 2\nin_place = "yes"'), "in_place must be true or false"),
     ('title = "Toy"\n[[cells]\n', "not valid TOML"),
 ])
 def test_a_bad_declaration_says_what_is_wrong(tmp_path, declaration, fault):

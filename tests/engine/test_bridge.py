@@ -167,3 +167,11 @@ def test_a_model_too_big_to_send_is_refused_before_copying_its_weights():
         student.model("build", build=True)
     with pytest.raises(StudentError, match="^big: the model has 16,777,280 parameters"):
         student.model("big")
+
+
+def test_a_tensor_crosses_as_its_array():
+    tf = pytest.importorskip("tensorflow")
+    tensor = tf.constant([[1.5, 2.0]], dtype=tf.float32)  # what keras.ops and tf functions return
+    back = loads(dumps(tensor))
+    assert isinstance(back, np.ndarray) and back.dtype == np.float32
+    np.testing.assert_array_equal(back, [[1.5, 2.0]])
