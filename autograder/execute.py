@@ -395,6 +395,22 @@ class TrustedExecute(Execute):
 
     # --- results.json ----------------------------------------------------------------
 
+    def _data_sources(self) -> dict[str, str]:
+        """Where each declared dataset (or pretrained base) came from, as the kernel was told:
+        an embedded stand-in says so in the report."""
+        from autograder import datasets
+
+        if not (self._declared and self.course_root):
+            return {}
+        found = {}
+        for name in self._declared.datasets:
+            try:
+                found[name] = json.loads(datasets.manifest_path(Path(self.course_root), name)
+                                         .read_text())["source"]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return found
+
     def _write_results(self, nb, seconds: float) -> None:
         if not self.results_root:
             return
@@ -410,6 +426,7 @@ class TrustedExecute(Execute):
             "seconds": round(seconds, 3),
             "budgets": self._budgets,
             "flags": self._flags,
+            "data": self._data_sources(),
             "cells": sorted(self._cells, key=lambda c: c["index"]),
         }
         path = Path(self.results_root) / self._student_id / self._assignment / "results.json"

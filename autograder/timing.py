@@ -133,6 +133,9 @@ class Calibration:
     cpu_seconds: float | None = None
     notebook_cpu_seconds: float | None = None
     notebook_seconds: float | None = None
+    # What the reference trained on, by dataset: where each came from (an embedded stand-in
+    # says so: the stand-in VGG16 base, the drawn flowers), as the notebook printed it.
+    data: dict | None = None
 
     @property
     def gpu_timed(self) -> bool:
@@ -278,6 +281,11 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
     if progress:
         progress(describe_reference(reference))
     result = calibration_of(assignment, cell, timed, warmup, reference)
+    result.data = {name: datasets.student_words(name, datasets.evaluation(name))
+                   for name in declared.datasets} or None
+    if progress:
+        for name, words in (result.data or {}).items():
+            progress(f"{name}: {words}")
     save(root, result)
     return result
 

@@ -201,5 +201,7 @@ def student_view(results: dict, cell_timeout: float | None = None) -> dict:
         "seconds": results.get("seconds"),
         "isolation": results.get("isolation") or "unknown",
         "budgets": [b for b in results.get("budgets") or [] if isinstance(b, dict)],
+        "data": {str(k): str(v) for k, v in (results.get("data") or {}).items()}
+        if isinstance(results.get("data"), dict) else {},
         "results_version": results.get("version"),
     }

@@ -70,3 +70,10 @@ def test_a_model_difference_is_in_the_first_line_a_student_reads(model_differenc
     assert text.count("layer 2: expected Dense(128, relu)") == 1  # not repeated under it
     html = student_html(results)
     assert "differs from the exercise: layer 2: expected Dense(128, relu), found Dense(10, softmax)" in html
+
+
+def test_the_data_a_submission_was_graded_on_is_named(load):
+    results = load("conv-pooling-ada")
+    assert "Data:" not in student_markdown(results)
+    results["data"] = {"vgg16": "EMBEDDED STAND-IN, not VGG16's ImageNet weights"}
+    assert "Data: vgg16: EMBEDDED STAND-IN, not VGG16's ImageNet weights" in student_markdown(results)

@@ -274,3 +274,13 @@ def test_no_smallest_failing_input_for_a_function_not_attempted(load):
         page = student_html(load(f"conv-pooling-{student}"))
         assert "Smallest failing input" not in page, student
     assert "Smallest failing input" in student_html(load("conv-pooling-ben"))
+
+
+def test_the_data_a_submission_was_graded_on_is_named(load):
+    results = load("conv-pooling-ada")
+    assert 'id="data"' not in student_html(results)  # no datasets declared: no section
+    results["data"] = {"vgg16": "EMBEDDED STAND-IN, not VGG16's ImageNet weights <b>",
+                       "flowers": "EMBEDDED STAND-IN, not the real flowers"}
+    page = student_html(results)
+    assert '<section id="data">' in page and "<strong>vgg16</strong>: EMBEDDED STAND-IN" in page
+    assert "weights &lt;b&gt;" in page  # escaped like everything else

@@ -132,6 +132,8 @@ def test_the_honest_student_keeps_every_point_and_is_not_flagged(graded):
     assert budget["passed"] and budget["cpu_seconds"] > 0.5 * budget["reference_cpu_seconds"]
     assert budget["notebook_cpu_seconds"] > budget["cpu_seconds"]
     assert results["empty"].score == 0 and _results(root, "empty")["flags"] == []
+    # the report names the data the grade was measured on (here scikit-learn's digits)
+    assert _results(root, "honest")["data"]["mnist"].startswith("EMBEDDED STAND-IN, not the real mnist")
 
 
 @pytest.mark.parametrize("student, reason", [
