@@ -191,7 +191,8 @@ def prepare(root: Path, names: Iterable[str]) -> list[str]:
     return [str(folder)]
 
 
-def _file_digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
+    """The sha256 of a file's bytes, read in blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(2**20), b""):
@@ -203,7 +204,7 @@ def _write_base(root: Path, name: str, base) -> None:
     """A pretrained base's weights file (the stand-in's, or the real one's copy) and its
     manifest, which course_data.load_vgg16 reads in the kernel."""
     manifest = {"name": name, "source": student_words(name, base), "embedded": base.embedded,
-                "digest": _file_digest(base.path)}
+                "digest": file_digest(base.path)}
     path = Path(root) / STUDENT_DATA_DIR / course_data.file_name(name, base.embedded)
     try:
         if json.loads(manifest_path(root, name).read_text()) == manifest and path.exists():

@@ -19,34 +19,12 @@ from __future__ import annotations
 
 from autograder.assignments import here
 from autograder.checks import grade
-from autograder.checks.trained_models import built_model, image_classifier_checks, trained_model
-from autograder.checks.transfer import (assert_non_trainable_count, assert_trainable_blocks,
-                                        assert_weights_pretrained, preprocess_checks, vgg16_input)
+from autograder.checks.trained_models import trained_model
+from autograder.checks.transfer import assert_trainable_blocks, assert_weights_pretrained, transfer_checks
 
 ASSIGNMENT = here(__file__)
-IMAGE_SHAPE = (*ASSIGNMENT.settings["image_size"], 3)
-
-for _check in preprocess_checks(IMAGE_SHAPE):
-    globals()[_check.__name__] = grade("test_preprocess")(_check)
-
-_SHARED = image_classifier_checks(ASSIGNMENT, encode=vgg16_input)
-# in the notebook's order: the shared model checks, this assignment's own, then accuracy and time
-globals().update({k: v for k, v in _SHARED.items() if k.startswith("test_model")})
-
-
-@grade("test_model", 2.0)
-def test_model_base_is_pretrained(student):
-    assert_weights_pretrained(built_model(student).model, "build_model()'s model")
-
-
-@grade("test_model")
-def test_model_base_is_frozen(student):
-    assert_trainable_blocks(built_model(student).model, "build_model()'s model", ())
-
-
-@grade("test_model")
-def test_model_non_trainable_parameters_are_the_base(student):
-    assert_non_trainable_count(built_model(student), "build_model()'s model")
+_BEFORE, _AFTER = transfer_checks(ASSIGNMENT)
+globals().update(_BEFORE)
 
 
 @grade("test_frozen_base", 3.0)
@@ -60,4 +38,4 @@ def test_trained_base_is_frozen(student):
     assert_trainable_blocks(trained_model(student).model, "the trained `model`", ())
 
 
-globals().update({k: v for k, v in _SHARED.items() if not k.startswith("test_model")})
+globals().update(_AFTER)

@@ -1,9 +1,10 @@
-"""Reference solution of the `transfer-features` assignment, written as a student would.
+"""Reference solution of the `transfer-features` and `transfer-finetune` assignments (the
+second's solution.py is a link to this file), written as a student would.
 
-The course's activity 6: the flower photos classified with VGG16's pretrained
-convolutional base as a frozen feature extractor (include_top=False) and a new
-classification head trained on top. `dlgrade build` copies the functions into the
-notebook verbatim (the training cell is in notebook.md).
+The course's activities 6 and 7: the flower photos classified with VGG16's pretrained
+convolutional base (include_top=False), frozen, under a new classification head; the
+fine-tuning that follows in activity 7 is in that assignment's notebook.md, as are both
+training cells. `dlgrade build` copies the functions into the notebooks verbatim.
 """
 import keras
 from course_data import load_vgg16

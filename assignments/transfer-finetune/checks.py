@@ -21,39 +21,17 @@ from __future__ import annotations
 
 from autograder.assignments import here
 from autograder.checks import grade
-from autograder.checks.trained_models import (assert_trained, built_model, image_classifier_checks,
-                                              trained_model)
+from autograder.checks.trained_models import assert_trained, trained_model
 from autograder.checks.transfer import (BLOCKS, assert_fine_tuned, assert_learning_rate,
                                         assert_non_trainable_count, assert_trainable_blocks,
-                                        assert_weights_pretrained, preprocess_checks, vgg16_input)
+                                        assert_weights_pretrained, transfer_checks, vgg16_input)
 
 ASSIGNMENT = here(__file__)
-IMAGE_SHAPE = (*ASSIGNMENT.settings["image_size"], 3)
 DATASET, = ASSIGNMENT.measured_datasets
 TOP = int(ASSIGNMENT.settings["fine_tune_block"])
 BELOW = tuple(b for b in BLOCKS if b < TOP)
-
-for _check in preprocess_checks(IMAGE_SHAPE):
-    globals()[_check.__name__] = grade("test_preprocess")(_check)
-
-_SHARED = image_classifier_checks(ASSIGNMENT, encode=vgg16_input)
-# in the notebook's order: the shared model checks, this assignment's own, then accuracy and time
-globals().update({k: v for k, v in _SHARED.items() if k.startswith("test_model")})
-
-
-@grade("test_model", 2.0)
-def test_model_base_is_pretrained(student):
-    assert_weights_pretrained(built_model(student).model, "build_model()'s model")
-
-
-@grade("test_model")
-def test_model_base_is_frozen(student):
-    assert_trainable_blocks(built_model(student).model, "build_model()'s model", ())
-
-
-@grade("test_model")
-def test_model_non_trainable_parameters_are_the_base(student):
-    assert_non_trainable_count(built_model(student), "build_model()'s model")
+_BEFORE, _AFTER = transfer_checks(ASSIGNMENT)
+globals().update(_BEFORE)
 
 
 # --------------------------------------------------------------------------- after the head
@@ -108,4 +86,4 @@ def test_fine_tuning_learning_rate_is_very_small(student):
     assert_learning_rate(trained_model(student), TUNED)
 
 
-globals().update({k: v for k, v in _SHARED.items() if not k.startswith("test_model")})
+globals().update(_AFTER)

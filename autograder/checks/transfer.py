@@ -240,3 +240,39 @@ def assert_learning_rate(student_model, what: str, at_most: float = VERY_SMALL_L
         f"{what} is compiled with a learning rate of {rate:g}: fine-tuning needs a very small one "
         f"(at most {at_most:g}; e.g. keras.optimizers.Adam(1e-5)), or the first steps wreck the "
         "pretrained weights")
+
+
+# --------------------------------------------------------------------------- the shared checks
+
+def transfer_checks(assignment) -> tuple[dict, dict]:
+    """The checks both transfer assignments share, as test functions for a check module to
+    take into its globals, in the notebook's order: (before, after) its own checks.
+
+    before: test_preprocess (VGG16's preprocess_input), test_model (the head the [model]
+            spec states, input, output against the loss; the base pretrained, wholly frozen,
+            its parameters the model's non-trainable ones)
+    after:  test_accuracy (the held-out photos preprocessed here) and test_training_time
+    """
+    from autograder.checks import grade
+    from autograder.checks.trained_models import built_model, image_classifier_checks
+
+    image_shape = (*assignment.settings["image_size"], 3)
+    before = {check.__name__: grade("test_preprocess")(check) for check in preprocess_checks(image_shape)}
+    shared = image_classifier_checks(assignment, encode=vgg16_input)
+    before.update({k: v for k, v in shared.items() if k.startswith("test_model")})
+    what = "build_model()'s model"
+
+    def test_model_base_is_pretrained(student):
+        assert_weights_pretrained(built_model(student).model, what)
+
+    def test_model_base_is_frozen(student):
+        assert_trainable_blocks(built_model(student).model, what, ())
+
+    def test_model_non_trainable_parameters_are_the_base(student):
+        assert_non_trainable_count(built_model(student), what)
+
+    for check, weight in ((test_model_base_is_pretrained, 2.0), (test_model_base_is_frozen, 1.0),
+                          (test_model_non_trainable_parameters_are_the_base, 1.0)):
+        before[check.__name__] = grade("test_model", weight)(check)
+    after = {k: v for k, v in shared.items() if not k.startswith("test_model")}
+    return before, after

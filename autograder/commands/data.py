@@ -10,12 +10,12 @@ verify  before grading: each is here for real, its files match their checksums, 
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
 
 from autograder import assignments, course
+from autograder.datasets import file_digest
 
 MANIFEST = "dlgrade-checksums.json"  # in $KERAS_HOME/datasets: what `fetch` downloaded
 
@@ -116,14 +116,6 @@ def where(name: str) -> tuple[str, Path | None]:
     return ("DLGRADE_DATA", copy) if copy else ("missing", None)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(2**20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _manifest_path() -> Path:
     from reference import data
 
@@ -151,7 +143,7 @@ def fetch(name: str) -> str | None:
         except Exception as exc:  # noqa: BLE001 - offline, refused, a hash Keras rejects
             return f"download failed: {type(exc).__name__}: {str(exc)[:300]}"
         sums = recorded()
-        sums[path.name] = _sha256(path)
+        sums[path.name] = file_digest(path)
         _manifest_path().parent.mkdir(parents=True, exist_ok=True)
         _manifest_path().write_text(json.dumps(sums, indent=1, sort_keys=True) + "\n")
         return None
@@ -170,7 +162,7 @@ def fetch(name: str) -> str | None:
         archive = folder.parents[1] / f"{source.folder}_archive"  # get_file keeps it beside
         if archive.is_file():
             sums = recorded()
-            sums[archive.name] = _sha256(archive)
+            sums[archive.name] = file_digest(archive)
             _manifest_path().write_text(json.dumps(sums, indent=1, sort_keys=True) + "\n")
         return None
     source = data.source(name)
@@ -181,7 +173,7 @@ def fetch(name: str) -> str | None:
         return f"download failed: {type(exc).__name__}: {str(exc)[:300]}"
     cache = data.keras_home() / "datasets"
     sums = recorded()
-    sums.update({f: _sha256(cache / f) for f in source.cache_files})
+    sums.update({f: file_digest(cache / f) for f in source.cache_files})
     _manifest_path().write_text(json.dumps(sums, indent=1, sort_keys=True) + "\n")
     return None
 
@@ -222,7 +214,7 @@ def verify(name: str) -> tuple[bool, str]:
         sums = recorded()
         for f in source.cache_files:
             expected = (source.sha256 or {}).get(f) or sums.get(f)
-            if expected and _sha256(folder / f) != expected:
+            if expected and file_digest(folder / f) != expected:
                 return False, f"{f} does not match its checksum: damaged or replaced (fetch again)"
         checked = all(((source.sha256 or {}).get(f) or sums.get(f)) for f in source.cache_files)
     else:
@@ -242,7 +234,7 @@ def _verify_base(folder: Path) -> tuple[bool, str]:
 
     path = folder / pretrained.FILE
     expected = recorded().get(path.name)
-    if expected and _sha256(path) != expected:
+    if expected and file_digest(path) != expected:
         return False, f"{path.name} does not match its checksum: damaged or replaced (fetch again)"
     pretrained.load.cache_clear()
     try:

@@ -2,7 +2,6 @@
 fetch through a (stubbed, offline) Keras loader."""
 import dataclasses
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -16,14 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def course_here(tmp_path, monkeypatch):
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from keras.src.backend import config
-
-    keras_home = tmp_path / "keras"
-    monkeypatch.setenv("KERAS_HOME", str(keras_home))
-    monkeypatch.setattr(config, "_KERAS_DIR", str(keras_home))  # Keras reads it once
-    monkeypatch.delenv("DLGRADE_DATA", raising=False)
+def course_here(tmp_path, monkeypatch, empty_keras_home):
     monkeypatch.setenv("COLUMNS", "250")  # table rows on one line each
     root = tmp_path / "course"
     course.copy_assignments(REPO, root, ["conv-pooling", "mnist-ann", "fashion-ann", "hdb-regression"])

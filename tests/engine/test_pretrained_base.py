@@ -21,17 +21,10 @@ SHAPE = (32, 32, 3)
 
 
 @pytest.fixture
-def keras_home(tmp_path, monkeypatch):
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from keras.src.backend import config
-
-    home = tmp_path / "keras"
-    monkeypatch.setenv("KERAS_HOME", str(home))
-    monkeypatch.setattr(config, "_KERAS_DIR", str(home))  # Keras reads it once
-    monkeypatch.delenv("DLGRADE_DATA", raising=False)
+def keras_home(empty_keras_home):
     pretrained.load.cache_clear()
     datasets.evaluation.cache_clear()
-    yield home
+    yield empty_keras_home
     pretrained.load.cache_clear()
     datasets.evaluation.cache_clear()
 
