@@ -202,12 +202,14 @@ def assert_trainable_blocks(model, what: str, trainable_blocks=()) -> None:
 
 
 def assert_non_trainable_count(student_model, what: str, frozen_blocks=BLOCKS) -> None:
-    """model.summary()'s non-trainable parameters: exactly the frozen blocks'."""
+    """The base's share of model.summary()'s non-trainable parameters: exactly the frozen
+    blocks' (a head's own non-trainable weights, BatchNormalization's statistics, aside)."""
     model = student_model.model
-    frozen = int(sum(np.prod(w.shape) for w in model.non_trainable_weights))
+    base = {id(w) for layer, _ in assert_pretrained_base(model, what).values() for w in layer.weights}
+    frozen = int(sum(np.prod(w.shape) for w in model.non_trainable_weights if id(w) in base))
     expected = pretrained().block_parameters(frozen_blocks)
     assert frozen == expected, (
-        f"{what} has {frozen:,} non-trainable parameters; with "
+        f"{what} has {frozen:,} non-trainable parameters in its base; with "
         + ("the whole base" if tuple(frozen_blocks) == BLOCKS else
            f"blocks {', '.join(map(str, frozen_blocks))}") + f" of {base_words()} frozen it has "
         f"{expected:,} (VGG16's ImageNet base: 14,714,688 in all)")

@@ -196,3 +196,16 @@ def test_the_committed_stand_in_reloads_to_the_bit(tmp_path, base_weights):
         for name in names:
             assert np.array_equal(built.get_layer(name).get_weights()[0], stored[f"{name}/kernel"])
     assert json.dumps(pretrained.STAND_IN_WORDS).startswith('"EMBEDDED STAND-IN')
+
+
+def test_a_head_of_its_own_non_trainable_weights_leaves_the_base_count(base_weights):
+    base = base_weights.build(SHAPE)
+    base.trainable = False
+    model = keras.Sequential([keras.Input(SHAPE), base, keras.layers.Flatten(),
+                              keras.layers.BatchNormalization(), keras.layers.Dense(5, activation="softmax")])
+    student = rebuilt(model)
+    assert sum(int(np.prod(w.shape)) for w in student.model.non_trainable_weights) > base_weights.parameters
+    transfer.assert_non_trainable_count(student, "m")
+    base.trainable = True
+    with pytest.raises(AssertionError, match="has 0 non-trainable parameters in its base.*230,568"):
+        transfer.assert_non_trainable_count(rebuilt(model), "m")

@@ -1,0 +1,35 @@
+"""transfer-finetune graded through `dlgrade grade`'s path, in sandboxed kernels, with the
+stand-in base: the reference gets full marks; the executor grades test_head where it stands
+(after the head's training, before the fine-tuning changes the model), so a head never trained
+and a base left trainable lose it there, and the whole base fine-tuned loses test_fine_tuning;
+results.json and the report name the stand-in base the grade was measured against."""
+import json
+from pathlib import Path
+
+import pytest
+
+from autograder import assignments, sandbox
+from autograder.validate import validate
+
+REPO = Path(__file__).resolve().parents[2]
+ASSIGNMENT = "transfer-finetune"
+pytestmark = pytest.mark.slow
+
+ISOLATION = sandbox.probe()
+
+
+@pytest.mark.skipif(ISOLATION.level == "none", reason="no sandbox here: " + "; ".join(ISOLATION.missing))
+def test_transfer_finetune_grades_each_phase_where_it_stands(tmp_path):
+    report = validate(assignments.load(REPO, ASSIGNMENT), in_process=False, work=tmp_path,
+                      only=("head_not_trained_before_fine_tuning", "base_left_trainable",
+                            "whole_base_fine_tuned"))
+    assert report.reference_full, report.reference.messages
+    verdicts = {v.mutant.name: v for v in report.verdicts}
+    assert all(v.killed and not v.problems for v in verdicts.values()), \
+        {name: v.problems for name, v in verdicts.items()}
+    untrained = verdicts["head_not_trained_before_fine_tuning"].graded
+    assert untrained.scores["test_head"] < 1 and untrained.scores["test_fine_tuning"] == 1.0
+    assert verdicts["whole_base_fine_tuned"].graded.scores["test_head"] == 1.0
+    results = json.loads((tmp_path / "autograded" / "reference" / ASSIGNMENT / "results.json").read_text())
+    assert results["data"]["vgg16"].startswith("EMBEDDED STAND-IN, not VGG16's ImageNet weights")
+    assert results["data"]["flowers"].startswith("EMBEDDED STAND-IN")
