@@ -126,3 +126,41 @@ def test_the_sandbox_shows_the_real_file_where_keras_applications_looks(tmp_path
                "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", *binds, "sh", "-c", script]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["weights", "writable", "read-only"], done.stderr
+
+
+def test_fetch_records_the_weights_checksum_that_verify_then_checks(real_weights, tmp_path,
+                                                                    monkeypatch, capsys):
+    path, _ = real_weights
+    weights = path.read_bytes()
+    path.unlink()
+    fetched = []
+
+    def download():  # keras.applications.VGG16(weights="imagenet") without the internet
+        fetched.append(True)
+        path.write_bytes(weights)
+        return path
+
+    monkeypatch.setattr(pretrained, "fetch", download)
+    root = tmp_path / "course"
+    course.copy_assignments(REPO, root, ["transfer-features"])
+    monkeypatch.chdir(root)
+    assert cli.main(["data", "fetch", "vgg16"]) == 0 and fetched
+    sums = json.loads((path.parents[1] / "datasets" / "dlgrade-checksums.json").read_text())
+    assert set(sums) == {pretrained.FILE}
+    assert cli.main(["data", "verify", "vgg16"]) == 0
+    assert "(no checksum known" not in capsys.readouterr().out
+    path.write_bytes(weights[:-1] + bytes([weights[-1] ^ 1]))  # one bit changed
+    assert cli.main(["data", "verify", "vgg16"]) == 1
+    assert "does not match its checksum" in capsys.readouterr().out
+
+
+def test_fetch_offline_says_why(empty_keras_home, tmp_path, monkeypatch, capsys):
+    def offline():
+        raise OSError("Name or service not known")
+
+    monkeypatch.setattr(pretrained, "fetch", offline)
+    root = tmp_path / "course"
+    course.copy_assignments(REPO, root, ["transfer-features"])
+    monkeypatch.chdir(root)
+    assert cli.main(["data", "fetch", "vgg16"]) == 1
+    assert "vgg16: download failed: OSError: Name or service not known" in capsys.readouterr().err
