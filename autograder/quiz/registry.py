@@ -30,7 +30,7 @@ FAMILIES: dict[str, Family] = {}
 DAY_PRESETS: dict[int, tuple[str, ...]] = {
     1: ("conv-output-size", "conv2d-params", "dense-params", "architecture-layer",
         "conv-feature-map", "pooling", "activation", "loss", "transfer-learning",
-        "lenet-alexnet-layer", "receptive-field"),
+        "vgg16-frozen-params", "vgg16-output-shape", "lenet-alexnet-layer", "receptive-field"),
     2: ("series-windows", "recurrent-params", "steps-per-epoch", "loss", "activation"),
 }
 

@@ -7,8 +7,11 @@ import pytest
 from autograder.mistakes import dense_layer
 from autograder.quiz import families, generate_item
 from autograder.quiz import mistakes as M
-from autograder.quiz.generators.transfer import CONCEPTUAL_MISTAKES, STRATEGIES
+from autograder.quiz.generators import transfer_counts as vgg
+from autograder.quiz.generators.transfer import ALL_AT_ONCE, CONCEPTUAL_MISTAKES, STRATEGIES
 from autograder.quiz.registry import DAY_PRESETS, parse_families
+from reference import shapes as ref_shapes
+from reference.architectures import ARCHITECTURES
 
 POOL_X = [[5, 2, 4, 1], [3, 2, 2, 9], [4, 1, 1, 3], [1, 2, 0, 0]]  # COURSE.md pooling example
 X_IMAGE = [[1, 0, 0, 0, 1], [0, 1, 0, 1, 0], [0, 0, 1, 0, 0], [0, 1, 0, 1, 0], [1, 0, 0, 0, 1]]
@@ -100,7 +103,11 @@ def test_every_mistake_function_has_a_label_naming_it():
 def test_families_registered_and_day_presets_valid():
     assert set(families()) >= {
         "conv-output-size", "conv2d-params", "dense-params", "architecture-layer",
-        "conv-feature-map", "pooling", "activation", "loss", "steps-per-epoch", "transfer-learning"}
+        "conv-feature-map", "pooling", "activation", "loss", "steps-per-epoch", "transfer-learning",
+        "vgg16-frozen-params", "vgg16-output-shape"}
+    day1 = DAY_PRESETS[1]
+    assert day1[day1.index("transfer-learning") + 1:][:2] == ("vgg16-frozen-params",
+                                                             "vgg16-output-shape")
     for day, names in DAY_PRESETS.items():
         assert parse_families(",".join(names)) == list(names)
 
@@ -150,16 +157,143 @@ def test_prompts_state_their_parameters(samples):
         assert item.figures and "keras.Sequential" in item.figures[0].code
 
 
+def _action(text: str) -> str:
+    """The action a strategy names: its words before the first colon."""
+    return text.split(":")[0].strip().lower()
+
+
+# What each case does with the base, in words no other strategy uses.
+ACTION_WORDS = {("small", "similar"): "whole base as a frozen feature extractor",
+                ("large", "similar"): "fine-tune the top blocks",
+                ("small", "different"): "features from an earlier block",
+                ("large", "different"): "fine-tune deeply"}
+
+
+def test_transfer_strategies_are_four_distinct_actions():
+    actions = {case: _action(text) for case, text in STRATEGIES.items()}
+    assert len(set(actions.values())) == 4
+    for case, words in ACTION_WORDS.items():
+        holders = [c for c, text in STRATEGIES.items() if words in text.lower()]
+        assert holders == [case], (words, holders)
+        assert words not in ALL_AT_ONCE.lower()
+    # Small data, similar vs different: the whole frozen base vs an earlier, more generic part.
+    similar, different = STRATEGIES[("small", "similar")], STRATEGIES[("small", "different")]
+    assert "whole base" in similar and "whole base" not in different
+    assert "earlier" in different and "earlier" not in similar
+    assert "ImageNet" in different and "help less" in different
+    # Large data: the top blocks vs much of the base, both with a very small learning rate.
+    assert "top blocks" in STRATEGIES[("large", "similar")]
+    assert "much of the base" in STRATEGIES[("large", "different")]
+    assert all("very small learning rate" in STRATEGIES[("large", s)] for s in ("similar", "different"))
+
+
 def test_transfer_learning_keys_follow_the_four_cases(samples):
     cases = collections.Counter()
     for item in samples["transfer-learning"]:
         assert item.kind == "multichoice" and len(item.options) == 4
+        texts = [o.text for o in item.options]
+        assert len(set(texts)) == 4
         if item.params["question"] == "strategy":
             case = (item.params["size"], item.params["similarity"])
             cases[case] += 1
             assert item.answer == STRATEGIES[case]
-            assert len({o.text for o in item.options}) == 4
+            assert item.explanation.startswith(f"{case[0].capitalize()}, {case[1]} data:")
+            # No distractor repeats the key's action: distinct action parts, and each case's
+            # action words in one option at most, the key's in the key.
+            assert len({_action(t) for t in texts}) == 4, texts
+            assert ACTION_WORDS[case] in item.key.text.lower()
+            for words in ACTION_WORDS.values():
+                assert sum(words in t.lower() for t in texts) <= 1, (words, texts)
+            for o in item.distractors:
+                assert ACTION_WORDS[case] not in o.text.lower()
     assert set(cases) == set(STRATEGIES)
+
+
+# --- VGG16's base: the course's numbers ---------------------------------------------------
+
+COURSE_HEAD = vgg.head_layers("flatten", 256, 1)  # Flatten -> Dense(256, relu) -> Dense(1, sigmoid)
+
+
+def test_vgg16_base_is_the_course_architecture():
+    base = vgg.vgg16_base()
+    assert base == [dict(layer) for layer in ARCHITECTURES["vgg16_binary_200"].layers[:18]]
+    assert ref_shapes.summarize([64, 64, 3], base).total_params == vgg.VGG16_PARAMS == 14_714_688
+    assert [vgg.block_params(b) for b in range(1, 6)] == [38_720, 221_440, 1_475_328, 5_899_776,
+                                                          7_079_424]
+    assert sum(vgg.block_params(b) for b in range(1, 5)) == 7_635_264
+
+
+def test_vgg16_output_shapes_on_the_course_sizes():
+    for size, shape in ((224, (7, 7, 512)), (200, (6, 6, 512)), (64, (2, 2, 512)),
+                        (150, (4, 4, 512))):
+        assert ref_shapes.summarize([size, size, 3], vgg.vgg16_base()).output_shape == shape
+    assert ref_shapes.summarize([200, 200, 3], vgg.vgg16_base(blocks=4)).output_shape == (12, 12, 512)
+    # The mistakes at 200x200x3: ceil pooling, four poolings, another block's channels.
+    at_200 = [200, 200, 3]
+    assert vgg.pooled_with_ceil(at_200, 5) == "(7, 7, 512)"
+    assert vgg.pooled_with_ceil([224, 224, 3], 5) is None  # 224 = 7 * 2**5: nothing to round
+    assert vgg.counted_one_pooling_fewer(at_200, 5) == "(12, 12, 512)"
+    assert vgg.used_another_blocks_channels(at_200, 5) == "(6, 6, 256)"
+    assert vgg.kept_doubling_the_channels(at_200, 5) == "(6, 6, 1024)"
+    assert vgg.kept_doubling_the_channels(at_200, 3) is None
+    assert vgg.used_another_blocks_channels(at_200, 1) == "(100, 100, 128)"
+
+
+def test_vgg16_frozen_counts_on_the_course_model():
+    at_200 = [200, 200, 3]
+    # base.trainable = False under Flatten -> Dense(256) -> Dense(1, sigmoid): 19,433,793 in all.
+    assert vgg.count(at_200, 5, COURSE_HEAD, "trainable") == 4_719_105
+    assert vgg.count(at_200, 5, COURSE_HEAD, "non-trainable") == 14_714_688
+    assert vgg.frozen_summary(at_200, 5, COURSE_HEAD).total_params == 19_433_793
+    # Block 5 unfrozen: blocks 1-4 stay frozen.
+    assert vgg.count(at_200, 4, COURSE_HEAD, "non-trainable") == 7_635_264
+    assert vgg.count(at_200, 4, COURSE_HEAD, "trainable") == 7_079_424 + 4_719_105
+    # The mistakes on the whole frozen base.
+    args = (at_200, 5, COURSE_HEAD)
+    assert vgg.counted_the_head_as_non_trainable(*args, "trainable") == 0
+    assert vgg.counted_the_head_as_non_trainable(*args, "non-trainable") == 19_433_793
+    assert vgg.forgot_the_biases(*args, "trainable") == 18_432 * 256 + 256
+    assert vgg.forgot_the_biases(*args, "non-trainable") == 14_714_688 - (2 * 64 + 2 * 128
+                                                                          + 3 * 256 + 6 * 512)
+    assert vgg.counted_the_frozen_blocks_as_trainable(*args, "trainable") == 19_433_793
+    assert vgg.counted_the_frozen_blocks_as_trainable(*args, "non-trainable") == 0
+    assert vgg.counted_the_whole_base_as_frozen(*args, "trainable") is None
+    assert vgg.froze_one_block_too_many(*args, "trainable") is None
+    assert vgg.froze_one_block_too_few(*args, "trainable") == 7_079_424 + 4_719_105
+    assert vgg.flattened_the_base_without_the_channels(*args, "trainable") == 6 * 6 * 256 + 256 + 257
+    assert vgg.flattened_the_base_without_the_channels(*args, "non-trainable") is None
+    # Block 5 unfrozen: counting the whole base as frozen, or one block off.
+    args = (at_200, 4, COURSE_HEAD)
+    assert vgg.counted_the_whole_base_as_frozen(*args, "non-trainable") == 14_714_688
+    assert vgg.froze_one_block_too_many(*args, "non-trainable") is None  # the whole base, above
+    assert vgg.froze_one_block_too_few(*args, "non-trainable") == 7_635_264 - 5_899_776
+    gap = vgg.head_layers("gap", 0, 5)
+    assert vgg.count(at_200, 5, gap, "trainable") == 513 * 5
+    assert vgg.treated_global_pooling_as_flatten(at_200, 5, gap, "trainable") == 18_433 * 5
+
+
+def test_vgg16_items_state_their_model_and_key(samples):
+    for item in samples["vgg16-frozen-params"]:
+        p = item.params
+        assert item.answer == vgg.count(p["input_shape"], p["frozen_blocks"], p["head"],
+                                         p["quantity"])
+        assert f"input_shape={tuple(p['input_shape'])}" in item.prompt
+        assert f"How many {p['quantity']} parameters" in item.prompt
+        split = vgg.frozen_summary(p["input_shape"], p["frozen_blocks"], p["head"])
+        assert (f"Trainable: {split.trainable_params:,}; "
+                f"non-trainable: {split.non_trainable_params:,}.") in item.explanation
+        code = item.figures[0].code
+        assert ("base.trainable = False" in code) == (p["frozen_blocks"] == 5)
+        assert f"'block{p['frozen_blocks']}'" in code or p["frozen_blocks"] == 5
+        assert f"'block{p['frozen_blocks'] + 1}'" not in code
+    for item in samples["vgg16-output-shape"]:
+        p = item.params
+        shape = ref_shapes.summarize(p["input_shape"], vgg.vgg16_base(blocks=p["blocks"]))
+        assert item.answer == M.shape_text(shape.output_shape)
+        assert f"input_shape={tuple(p['input_shape'])}" in item.prompt
+        assert (f"block{p['blocks']}_pool" in item.prompt) == (p["blocks"] < 5)
+    assert {i.params["frozen_blocks"] for i in samples["vgg16-frozen-params"]} == {1, 2, 3, 4, 5}
+    assert {i.params["blocks"] for i in samples["vgg16-output-shape"]} == {1, 2, 3, 4, 5}
 
 
 def test_html_unsafe_text_only_reaches_prompts_escaped():

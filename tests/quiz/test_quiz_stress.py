@@ -28,6 +28,13 @@ Against Keras / TensorFlow (what each family is checked with):
 - steps-per-epoch: all 1,000 against tf.data.Dataset.range(n).batch(b).cardinality().
 - transfer-learning: conceptual; the key is the course's strategy for the case
   and all options are distinct course texts.
+- vgg16-frozen-params: keras.applications.VGG16(weights=None, include_top=False) once per
+  input size, nested in a Sequential model with the item's head (one per distinct input and
+  head), frozen as the item's code freezes it (base.trainable = False, or the named blocks'
+  layers): the trainable / non-trainable weight counts; all keys also recomputed from
+  reference.shapes.
+- vgg16-output-shape: keras.applications.VGG16(weights=None, include_top=False) once per input
+  size: the output shape of the asked block's pooling layer (block5_pool: the base's output).
 - lenet-alexnet-layer: the three course stacks built as Keras models (keras.Input,
   the same layer dicts): every item's key against its layer's output shape,
   count_params, or trainable / non-trainable weight counts; all keys also
@@ -61,6 +68,7 @@ import pytest
 from autograder.quiz import families, generate_item
 from autograder.quiz import mistakes as QM
 from autograder.quiz.generators import augmentation as aug
+from autograder.quiz.generators import transfer_counts as vgg
 from autograder.quiz.generators.transfer import ALL_AT_ONCE, STEP_OPTIONS, STRATEGIES
 from autograder.quiz.model import is_number, rounded, separated, validate_item
 from reference import conv as ref_conv
@@ -334,6 +342,68 @@ def check_transfer(items):
     return bad
 
 
+def _vgg16(input_shape, bases):
+    """keras.applications.VGG16's base (no weights needed for counts and shapes), one per size."""
+    size = tuple(input_shape)
+    if size not in bases:
+        bases[size] = keras.applications.VGG16(weights=None, include_top=False, input_shape=size)
+    return bases[size]
+
+
+def keras_frozen_split(base, model, frozen_blocks):
+    """(trainable, non-trainable) weight counts of `model` with the base frozen as the item's
+    code freezes it."""
+    if frozen_blocks == len(vgg.VGG16_BLOCKS):
+        base.trainable = False
+    else:
+        base.trainable = True
+        names = tuple(f"block{b}_" for b in range(1, frozen_blocks + 1))
+        for layer in base.layers:
+            layer.trainable = not layer.name.startswith(names)
+    return (sum(int(np.prod(w.shape)) for w in model.trainable_weights),
+            sum(int(np.prod(w.shape)) for w in model.non_trainable_weights))
+
+
+def check_vgg16_frozen(items):
+    bad, bases, models, splits = [], {}, {}, {}
+    for item in items:
+        p = item.params
+        if vgg.count(p["input_shape"], p["frozen_blocks"], p["head"], p["quantity"]) != item.answer:
+            bad.append(f"{item.name}: key not reproducible from params")
+        head = json.dumps([p["input_shape"], p["head"]], sort_keys=True)
+        case = (head, p["frozen_blocks"])
+        if case not in splits:
+            base = _vgg16(p["input_shape"], bases)
+            if head not in models:
+                layers = [keras.Input(tuple(p["input_shape"])), base]
+                for spec in p["head"]:
+                    kwargs = {k: v for k, v in spec.items() if k != "type"}
+                    if spec["type"] == "Dense":
+                        kwargs["kernel_initializer"] = "zeros"
+                    layers.append(getattr(keras.layers, spec["type"])(**kwargs))
+                models[head] = keras.Sequential(layers)
+            splits[case] = keras_frozen_split(base, models[head], p["frozen_blocks"])
+        trainable, frozen = splits[case]
+        keras_answer = trainable if p["quantity"] == "trainable" else frozen
+        if keras_answer != item.answer:
+            bad.append(f"{item.name}: Keras counts {keras_answer}, key {item.answer}")
+    return bad
+
+
+def check_vgg16_output_shape(items):
+    bad, bases = [], {}
+    for item in items:
+        p = item.params
+        base = _vgg16(p["input_shape"], bases)
+        shape = tuple(base.get_layer(f"block{p['blocks']}_pool").output.shape[1:])
+        if QM.shape_text(shape) != item.answer:
+            bad.append(f"{item.name}: Keras gives {QM.shape_text(shape)}, key {item.answer}")
+        again = ref_shapes.summarize(p["input_shape"], vgg.vgg16_base(blocks=p["blocks"]))
+        if QM.shape_text(again.output_shape) != item.answer:
+            bad.append(f"{item.name}: key not reproducible from params")
+    return bad
+
+
 def check_lenet_alexnet(items):
     bad, models = [], {}
     for item in items:
@@ -516,6 +586,8 @@ CHECKS = {
     "loss": check_loss,
     "steps-per-epoch": check_steps,
     "transfer-learning": check_transfer,
+    "vgg16-frozen-params": check_vgg16_frozen,
+    "vgg16-output-shape": check_vgg16_output_shape,
     "lenet-alexnet-layer": check_lenet_alexnet,
     "receptive-field": lambda items: check_receptive_field(items)[0],
     "augmentation": check_augmentation,
@@ -571,6 +643,27 @@ def test_cross_checks_catch_corrupted_keys(all_items, family):
     corrupted = [_corrupt(i) for i in items]
     bad = CHECKS[family](corrupted)
     assert len({b.split(":")[0] for b in bad}) == len(items), bad[:3]
+
+
+def test_vgg16_course_numbers_in_keras():
+    """The course's numbers, from Keras itself: VGG16's base has 14,714,688 parameters and outputs
+    (6, 6, 512) at 200x200x3; frozen under Flatten -> Dense(256) -> Dense(1, sigmoid), 19,433,793
+    in all, 4,719,105 trainable; with block 5 unfrozen, 7,635,264 non-trainable."""
+    small = keras.applications.VGG16(weights=None, include_top=False, input_shape=(64, 64, 3))
+    assert small.count_params() == vgg.VGG16_PARAMS == 14_714_688
+    base = keras.applications.VGG16(weights=None, include_top=False, input_shape=(200, 200, 3))
+    assert tuple(base.output.shape[1:]) == (6, 6, 512)
+    model = keras.Sequential([keras.Input((200, 200, 3)), base, keras.layers.Flatten(),
+                              keras.layers.Dense(256, activation="relu"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    head = vgg.head_layers("flatten", 256, 1)
+    assert model.count_params() == 19_433_793
+    assert keras_frozen_split(base, model, 5) == (4_719_105, 14_714_688)
+    assert keras_frozen_split(base, model, 4) == (7_079_424 + 4_719_105, 7_635_264)
+    for frozen in range(1, 6):
+        assert keras_frozen_split(base, model, frozen) == (
+            vgg.count([200, 200, 3], frozen, head, "trainable"),
+            vgg.count([200, 200, 3], frozen, head, "non-trainable"))
 
 
 def test_receptive_field_cross_check_measures_enough_distinct_stacks(all_items):

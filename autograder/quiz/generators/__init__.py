@@ -12,4 +12,5 @@ from autograder.quiz.generators import (  # noqa: F401  (registration side effec
     sequences,
     training,
     transfer,
+    transfer_counts,
 )

@@ -1,11 +1,15 @@
 """Transfer-learning strategy: the course's four cases of dataset size and similarity.
 
 COURSE.md, "Transfer learning, as taught": feature extraction (freeze the base,
-train a new head) vs fine-tuning (then unfreeze the top of the base, recompile,
-train with a very small learning rate). Small and similar data: little
-fine-tuning; large data: deeper fine-tuning; different data: transfer helps
-less. Train the new head before fine-tuning. The answer texts below restate
-exactly that; this family is conceptual, so its key is this table, not a
+train a new head) vs fine-tuning (then unfreeze part of the base, recompile,
+train with a very small learning rate). Each case has its own action: small and
+similar data, the whole base as a frozen feature extractor; large and similar,
+fine-tune its top blocks; small and different, a new head on the features of an
+earlier, more generic part of the base (the top blocks' features are specific to
+ImageNet, and transfer helps less); large and different, fine-tune much of the
+base. Train the new head before fine-tuning. The answer texts below restate
+exactly that, each opening with its action (the text before the colon, distinct
+for every case); this family is conceptual, so its key is this table, not a
 reference function.
 """
 from __future__ import annotations
@@ -15,15 +19,17 @@ from autograder.quiz.model import Draw
 from autograder.quiz.registry import register
 
 STRATEGIES = {
-    ("small", "similar"): "Feature extraction: keep the pretrained base frozen and train only a new "
-                          "head, with little or no fine-tuning.",
-    ("large", "similar"): "Train a new head on the frozen base, then fine-tune deeper: unfreeze the "
-                          "top of the base, recompile and train with a very small learning rate.",
-    ("small", "different"): "Freeze the base and train a new head, without deep fine-tuning, and "
-                            "expect transfer to help less than on similar data.",
-    ("large", "different"): "Train a new head, then fine-tune deeply (much of the base) with a very "
-                            "small learning rate: there is data for it, and features learned on "
-                            "different data transfer less.",
+    ("small", "similar"): "Use the whole base as a frozen feature extractor: keep all of it frozen "
+                          "and train only a new head on its output, with little or no fine-tuning.",
+    ("large", "similar"): "Fine-tune the top blocks: train a new head on the frozen base, then "
+                          "unfreeze the last block or two, recompile and train with a very small "
+                          "learning rate.",
+    ("small", "different"): "Take features from an earlier block: cut the base below its last "
+                            "blocks, whose features are specific to ImageNet, train a new head on "
+                            "the more generic earlier features, and expect transfer to help less.",
+    ("large", "different"): "Fine-tune deeply: train a new head, then unfreeze much of the base "
+                            "(most of its blocks), recompile and train with a very small learning "
+                            "rate.",
 }
 ALL_AT_ONCE = ("Unfreeze the whole base at once and train it together with the untrained new head "
                "at the usual learning rate.")
@@ -35,10 +41,16 @@ DIFFERENT = ("chest X-ray scans", "microscope images of cells", "satellite image
 BASES = ("VGG16", "ResNet50", "InceptionV3")
 
 WHY = {
-    "size": {"small": "with only {size} images, deep fine-tuning overfits: keep the base frozen.",
-             "large": "with {size} images there is enough data to fine-tune deeper."},
-    "similarity": {"similar": "the data resemble ImageNet, so the pretrained features fit well.",
-                   "different": "the data differ from ImageNet, so transfer helps less."},
+    "size": {"small": "with only {size} images, fine-tuning the base overfits: keep it frozen and "
+                      "train only a new head.",
+             "large": "with {size} images there is enough data to fine-tune part of the base."},
+    "similarity": {"similar": "the data resemble ImageNet, so even the base's top, most specific "
+                              "features fit them: keep the whole base, and fine-tune at most its "
+                              "top blocks.",
+                   "different": "the data differ from ImageNet, so the top blocks' features, "
+                                "specific to ImageNet, transfer less: use earlier, more generic "
+                                "features, or fine-tune much of the base when there is data for "
+                                "it."},
 }
 STEP_OPTIONS = {
     "key": "Unfreeze the top of the base, recompile the model, and train with a very small "
@@ -101,8 +113,10 @@ def transfer_learning(draw: Draw) -> Draft:
     mistakes = [_mistake_for(case, other, size_text) for other in others]
     mistakes.append(Mistake("fine_tuned_before_training_the_head", ALL_AT_ONCE,
                             STEP_FEEDBACK["fine_tuned_before_training_the_head"]))
+    reasons = (WHY["size"][case[0]].format(size=size_text) + " Also, "
+               + WHY["similarity"][case[1]])
     explanation = (f"{case[0].capitalize()}, {case[1]} data: "
-                   + STRATEGIES[case][0].lower() + STRATEGIES[case][1:])
+                   + STRATEGIES[case][0].lower() + STRATEGIES[case][1:] + " Why: " + reasons)
     return Draft(prompt=prompt,
                  params={"question": "strategy", "size": case[0], "similarity": case[1],
                          "images": count, "data": kind, "base": base},
