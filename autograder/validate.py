@@ -132,6 +132,7 @@ class Graded:
     budgets: list = field(default_factory=list)
     flags: list = field(default_factory=list)
     seconds: float = 0.0
+    measured: dict = field(default_factory=dict)  # what the checks measured (accuracy, errors)
 
     def lost(self, points: dict[str, float]) -> float:
         return round(sum(points[c] * (1 - s) for c, s in self.scores.items() if c in points), 4)
@@ -329,6 +330,9 @@ class InProcessGrader:
         graded = _graded_from_outcomes(label, outcomes, cells)
         graded.budgets = student.context["budgets"]
         graded.flags = student.context.get("flags", [])
+        from autograder.checks.trained_models import measured
+
+        graded.measured = measured(student)
         return graded
 
     def reference(self) -> Graded:
@@ -370,9 +374,13 @@ class InProcessGrader:
         if self.assignment.training_cell:
             self.reference()  # the calibration
         nb = mutated_notebook(self.assignment, mutant, self.reference_seconds, self._notebook)
-        namespace, seconds, in_place = self._run(nb, mutant.name)
-        return self._merged(self._grade(namespace, mutant.name, seconds, cells=self._at_the_end),
-                            in_place)
+        return self.grade_notebook(nb, mutant.name)
+
+    def grade_notebook(self, nb, label: str) -> Graded:
+        """A whole notebook run here and graded: each in_place cell where it stands, the rest
+        after the last cell (its training cell judged against the reference's calibration)."""
+        namespace, seconds, in_place = self._run(nb, label)
+        return self._merged(self._grade(namespace, label, seconds, cells=self._at_the_end), in_place)
 
     @property
     def _at_the_end(self) -> tuple[str, ...]:
@@ -398,6 +406,7 @@ class InProcessGrader:
             graded.outcomes += part.outcomes
             graded.budgets += part.budgets
             graded.flags += part.flags
+            graded.measured = {**part.measured, **graded.measured}
         order = self.assignment.grade_ids
         graded.scores = {c: graded.scores[c] for c in order if c in graded.scores}
         graded.outcomes.sort(key=lambda o: order.index(o.grade_id) if o.grade_id in order else len(order))

@@ -23,10 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder import assignments, build  # noqa: E402
-from autograder.bridge import LocalStudent  # noqa: E402
-from autograder.checks.runner import run_checks, score_groups  # noqa: E402
-from autograder.checks.trained_models import measured  # noqa: E402
-from autograder.validate import run_in_process, write_calibration  # noqa: E402
+from autograder.validate import InProcessGrader  # noqa: E402
 
 SEEDED = "set_random_seed(0)"
 
@@ -41,19 +38,14 @@ def seeded_notebook(assignment, seed: int):
     return nb
 
 
-def grade_seed(assignment, root: Path, seed: int) -> tuple[dict[str, float], dict[str, float]]:
-    """(what the checks measured, points lost per cell) of the reference run with `seed`."""
-    namespace, seconds = run_in_process(seeded_notebook(assignment, seed), root, assignment)
-    cell = assignment.training_cell
-    if cell and not (root / ".calibrated").exists():  # time judged against the first run's
-        write_calibration(root, assignment, cell, seconds)
-        (root / ".calibrated").touch()
-    student = LocalStudent(namespace, label=f"seed {seed}", context={
-        "assignment": assignment.name, "course_root": root, **seconds.context(), "budgets": []})
-    scores = score_groups(run_checks(assignment, student))
+def grade_seed(grader: InProcessGrader, seed: int) -> tuple[dict[str, float], dict[str, float]]:
+    """(what the checks measured, points lost per cell) of the reference run with `seed`, each
+    cell graded where the executor grades it (an in_place cell where it stands)."""
+    assignment = grader.assignment
+    graded = grader.grade_notebook(seeded_notebook(assignment, seed), f"seed {seed}")
     lost = {cell: round(assignment.points[cell] * (1 - s), 2)
-            for cell, s in scores.items() if s < 1}
-    return measured(student), lost
+            for cell, s in graded.scores.items() if s < 1}
+    return graded.measured, lost
 
 
 def main() -> int:
@@ -66,8 +58,10 @@ def main() -> int:
     figures: dict[str, list[float]] = {}
     failing = 0
     with tempfile.TemporaryDirectory() as scratch:
-        for seed in range(args.start, args.start + args.seeds):  # the first: the calibration
-            values, lost = grade_seed(assignment, Path(scratch), seed)
+        grader = InProcessGrader(assignment, Path(scratch))
+        grader.reference()  # the calibration the seeds' training times are judged against
+        for seed in range(args.start, args.start + args.seeds):
+            values, lost = grade_seed(grader, seed)
             for name, value in values.items():
                 figures.setdefault(name, []).append(value)
             failing += bool(lost)
