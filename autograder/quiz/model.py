@@ -27,7 +27,10 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 # 2: steps-per-epoch offers no more steps than there are samples (it offered n x batch size).
-GENERATOR_VERSION = "2"
+# 3: transfer-learning's four strategies are four distinct actions (small+similar's key and
+#    small+different's option said the same); steps-per-epoch draws batches of at most half
+#    the samples (a batch of 500 for 400 photos offered "0 steps").
+GENERATOR_VERSION = "3"
 KINDS = ("numeric", "multichoice", "matrix")
 MAX_DECIMALS = 4          # Canvas keeps 4 decimals: answers below 1e-4 become 0
 FORMAT_NAME = "dlgrade-quiz"
