@@ -17,7 +17,7 @@ from autograder.quiz.model import Draw, Item, item_seed
 class Family:
     name: str
     title: str
-    topic: str                    # "ANN", "CNN", "transfer", "training"
+    topic: str                    # "ANN", "CNN", "transfer", "training", "GAN"
     build: Callable[[Draw], Draft]
     kinds: tuple[str, ...]
 
@@ -26,12 +26,14 @@ FAMILIES: dict[str, Family] = {}
 
 # The course's day quizzes (COURSE.md): day 1 is ANN / CNN / transfer learning,
 # day 2 is sequences (windows of a series, recurrent and embedding layers), then training
-# arithmetic, losses and activations.
+# arithmetic, losses and activations, then the GAN activities (Conv2DTranspose sizes, GAN
+# parameter counts, the training loop's steps).
 DAY_PRESETS: dict[int, tuple[str, ...]] = {
     1: ("conv-output-size", "conv2d-params", "dense-params", "architecture-layer",
         "conv-feature-map", "pooling", "activation", "loss", "transfer-learning",
         "vgg16-frozen-params", "vgg16-output-shape", "lenet-alexnet-layer", "receptive-field"),
-    2: ("series-windows", "recurrent-params", "steps-per-epoch", "loss", "activation"),
+    2: ("series-windows", "recurrent-params", "steps-per-epoch", "loss", "activation",
+        "conv2d-transpose-output", "gan-params", "gan-training-step"),
 }
 
 

@@ -315,3 +315,102 @@ def test_every_multiple_choice_item_offers_three_distractors_none_absurd():
             assert len(item.distractors) >= 3, (family, variant)
             if family == "steps-per-epoch":
                 assert all(1 <= o.value <= item.params["n_samples"] for o in item.distractors), item
+
+
+# --- the GAN activities: the course's numbers (verified with Keras 3 in test_quiz_stress) ----
+
+def test_gan_course_models_parameter_counts():
+    from autograder.quiz.generators import gans
+    shape, layers = gans.discriminator_1d()
+    assert [gans.gan_params_key(shape, layers, i) for i in (0, 1)] == [75, 26]
+    assert gans.gan_params_key(shape, layers, None) == 101
+    for d in (2, 5, 10, 100):
+        assert gans.gan_params_key(*gans.generator_1d(d), None) == (d + 1) * 15 + 32
+    shape, layers = gans.dcgan_generator()
+    assert gans.gan_params_key(shape, layers, None) == 1_164_289
+    assert [gans.gan_params_key(shape, layers, i) for i in (0, 3, 5, 7)] == [633_472, 262_272,
+                                                                            262_272, 6_273]
+    assert ref_shapes.summarize(shape, layers).output_shape == (28, 28, 1)
+    shape, layers = gans.dcgan_discriminator()
+    assert gans.gan_params_key(shape, layers, None) == 40_705
+    assert [gans.gan_params_key(shape, layers, i) for i in (0, 3, 7)] == [640, 36_928, 3_137]
+
+
+def test_gan_params_mistakes_on_the_course_models():
+    from autograder.quiz.generators import gans
+    gen_shape, gen = gans.dcgan_generator()
+
+    def wrong(fn, shape, layers, index):
+        per_layer = dict(gans.GAN_PARAM_MISTAKES + gans.LAYER_ONLY_MISTAKES)[fn]
+        return gans._recount(shape, layers, index, per_layer)
+
+    # The transposed convolutions with one input channel: (4*4*1 + 1) * 128 = 2,176 each.
+    assert wrong(M.forgot_the_input_channels, gen_shape, gen, 3) == 2_176
+    assert wrong(gans.treated_the_transpose_as_upsampling, gen_shape, gen, None) == 1_164_289 - 2 * 262_272
+    assert wrong(gans.treated_the_transpose_as_upsampling, gen_shape, gen, 0) is None
+    assert wrong(gans.sized_the_dense_without_the_seed_map, gen_shape, gen, 0) == 101 * 128
+    assert wrong(M.forgot_the_bias, gen_shape, gen, None) == 1_164_289 - (6_272 + 128 + 128 + 1)
+    disc_shape, disc = gans.dcgan_discriminator()
+    # Flatten of (7, 7, 64): 3,136 inputs; without the channels 49 -> 50 parameters.
+    assert wrong(M.flattened_without_the_channels, disc_shape, disc, 7) == 50
+    assert wrong(M.forgot_the_input_channels, disc_shape, disc, 0) is None  # greyscale: C = 1
+    one_shape, one = gans.discriminator_1d()
+    assert wrong(M.forgot_the_bias, one_shape, one, None) == 75
+    assert wrong(M.added_inputs_and_units, one_shape, one, 0) == 2 + 25 + 25
+
+
+def test_conv_transpose_keys_and_mistakes_on_the_dcgan_steps():
+    from autograder.quiz.generators import gans
+    up = gans.transpose_layer(128, (4, 4), (2, 2), "same")
+    assert gans.transpose_shape((7, 7, 128), [up]) == (14, 14, 128)
+    assert gans.transpose_shape((7, 7, 128), [up, dict(up)]) == (28, 28, 128)
+    assert gans.used_the_conv2d_formula((7, 7, 128), 4, 2, "same", 128) == (4, 4, 128)
+    assert gans.forgot_the_transpose_stride((7, 7, 128), 4, 2, "same", 128) == (7, 7, 128)
+    assert gans.used_valid_for_same_transpose((7, 7, 128), 4, 2, "same", 128) == (16, 16, 128)
+    assert gans.counted_one_upsampling_fewer((7, 7, 128), [up, dict(up)]) == (14, 14, 128)
+    # 'valid', Keras 3: (n - 1) * s + max(k, s); a kernel smaller than the stride.
+    assert ref_shapes.conv_transpose_output_length(5, 2, 3, "valid") == 15
+    assert gans.ignored_the_max_with_the_stride((5, 5, 3), 2, 3, "valid", 8) == (14, 14, 8)
+    assert gans.used_same_for_valid_transpose((7, 7, 3), 3, 2, "valid", 8) == (14, 14, 8)
+    assert gans.kept_the_channels_in_the_transpose((7, 7, 3), 3, 2, "valid", 8) == (15, 15, 3)
+
+
+def test_gan_items_state_their_model_and_key(samples):
+    from autograder.quiz.generators import gans
+    for item in samples["conv2d-transpose-output"]:
+        p = item.params
+        shape = gans.transpose_shape(p["input_shape"], p["layers"])
+        assert item.answer == (M.shape_text(shape) if p["question"] == "shape" else shape[0])
+        assert f"({p['input_shape'][0]}, {p['input_shape'][1]}, {p['input_shape'][2]})" in item.prompt \
+            or p["source"] == "dcgan"
+    assert {i.params["source"] for i in samples["conv2d-transpose-output"]} == {"dcgan", "sampled"}
+    models = collections.Counter()
+    for item in samples["gan-params"]:
+        p = item.params
+        models[p["model"]] += 1
+        index = None if p["layer"] is None else p["layer"] - 1
+        assert item.answer == gans.gan_params_key(p["input_shape"], p["layers"], index)
+        assert gans.MODELS[p["model"]] in item.prompt
+        assert "keras.Sequential" in item.figures[0].code
+    assert set(models) == set(gans.MODELS)
+    steps = collections.Counter()
+    for item in samples["gan-training-step"]:
+        p = item.params
+        steps[p.get("step", p["question"])] += 1
+        assert item.answer == (gans.STEPS[p["step"]] if p["question"] == "step"
+                               else gans.KERAS3["key"])
+        assert len({o.text for o in item.options}) == 4
+    assert set(steps) == {*gans.STEPS, "keras3"}
+
+
+def test_gan_training_step_table():
+    from autograder.quiz.generators import gans
+    assert gans.STEPS["real"].startswith("Labels 1") and gans.STEPS["fake"].startswith("Labels 0")
+    assert all("only the discriminator's weights change" in gans.STEPS[s] for s in ("real", "fake"))
+    assert "only the generator's weights change" in gans.STEPS["generator"]
+    assert gans.STEPS["generator"].startswith("Labels 1") and "frozen" in gans.STEPS["generator"]
+    for step, pairs in gans.STEP_MISTAKES.items():  # another step's key may be a distractor
+        texts = [gans.STEP_TEXTS[name] for _, name in pairs]
+        assert gans.STEPS[step] not in texts and len(set(texts)) == len(texts)
+    assert "True before discriminator.train_on_batch" in gans.KERAS3["key"]
+    assert "False before gan.train_on_batch" in gans.KERAS3["key"]

@@ -55,6 +55,17 @@ Against Keras / TensorFlow (what each family is checked with):
   shape; the course's conventions (training data only, the layer for each change)
   against their tables.
 
+- conv2d-transpose-output: every distinct input and layer stack (up to 600) built as
+  keras.layers.Conv2DTranspose on keras.Input: the output shape (or height); all keys also
+  recomputed from reference.shapes.
+- gan-params: every distinct model (the 1D GAN's discriminator and generator, the DCGAN's
+  generator and discriminator, with the item's settings) built as a keras.Sequential of the
+  same layers: count_params of the asked layer or of the model; all keys also recomputed.
+- gan-training-step: a tiny 1D GAN trained one step of each kind under Keras 3, the classic
+  way (discriminator.trainable toggled before each call): which model's weights changed
+  must be the one the key names; the labels are the course's table; the Keras 3 item's key is
+  what fixes the frozen-once code (checked in test_gan_keras3_trainable_fact).
+
 test_cross_checks_catch_corrupted_keys proves the checks are not vacuous: each
 family's checker rejects items whose key was altered.
 """
@@ -68,6 +79,7 @@ import pytest
 from autograder.quiz import families, generate_item
 from autograder.quiz import mistakes as QM
 from autograder.quiz.generators import augmentation as aug
+from autograder.quiz.generators import gans
 from autograder.quiz.generators import transfer_counts as vgg
 from autograder.quiz.generators.transfer import ALL_AT_ONCE, STEP_OPTIONS, STRATEGIES
 from autograder.quiz.model import is_number, rounded, separated, validate_item
@@ -575,7 +587,119 @@ def check_augmentation(items):
     return bad
 
 
+def check_conv_transpose(items, keras_limit=600):
+    bad, built = [], {}
+    for item in items:
+        p = item.params
+        shape = gans.transpose_shape(p["input_shape"], p["layers"])
+        key = json.dumps([p["input_shape"], p["layers"]], sort_keys=True)
+        if key not in built and len(built) < keras_limit:
+            x = keras.Input(tuple(p["input_shape"]))
+            for spec in p["layers"]:
+                x = keras.layers.Conv2DTranspose(spec["filters"], spec["kernel_size"],
+                                                 strides=spec["strides"],
+                                                 padding=spec["padding"])(x)
+            built[key] = tuple(x.shape[1:])
+        for what, got in (("Keras gives", built.get(key)), ("reference.shapes gives", shape)):
+            if got is None:
+                continue
+            expected = QM.shape_text(got) if p["question"] == "shape" else got[0]
+            if expected != item.answer:
+                bad.append(f"{item.name}: {what} {got}, key {item.answer}")
+    return bad
+
+
+def keras_gan_model(input_shape, layers):
+    built = [keras.Input(tuple(input_shape))]
+    for spec in layers:
+        kwargs = {k: v for k, v in spec.items() if k != "type"}
+        if spec["type"] == "Reshape":
+            kwargs["target_shape"] = tuple(kwargs["target_shape"])
+        built.append(getattr(keras.layers, spec["type"])(**kwargs))
+    return keras.Sequential(built)
+
+
+def check_gan_params(items):
+    bad, models = [], {}
+    for item in items:
+        p = item.params
+        key = json.dumps([p["input_shape"], p["layers"]], sort_keys=True)
+        if key not in models:
+            models[key] = keras_gan_model(p["input_shape"], p["layers"])
+        model = models[key]
+        counted = (model.count_params() if p["layer"] is None
+                   else model.layers[p["layer"] - 1].count_params())
+        if counted != item.answer:
+            bad.append(f"{item.name}: Keras counts {counted}, key {item.answer}")
+        index = None if p["layer"] is None else p["layer"] - 1
+        if gans.gan_params_key(p["input_shape"], p["layers"], index) != item.answer:
+            bad.append(f"{item.name}: key not reproducible from params")
+    return bad
+
+
+def _changed(model, step):
+    before = [w.copy() for w in model.get_weights()]
+    step()
+    return any(not np.allclose(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def keras_gan_steps():
+    """{step: (discriminator changed, generator changed)} for one step of each kind of the
+    classic loop, on a tiny 1D GAN, the discriminator's trainable toggled before each call."""
+    keras.utils.set_random_seed(0)
+    d_shape, d_layers = gans.discriminator_1d(8)
+    g_shape, g_layers = gans.generator_1d(3, 8)
+    disc = keras_gan_model(d_shape, d_layers)
+    disc.compile(loss="binary_crossentropy", optimizer="adam")
+    gen = keras_gan_model(g_shape, g_layers)
+    disc.trainable = False
+    gan = keras.Sequential([gen, disc])
+    gan.compile(loss="binary_crossentropy", optimizer="adam")
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-0.5, 0.5, (16, 1))
+    real = np.hstack([x, x ** 2]).astype("float32")
+    latent = rng.normal(size=(16, 3)).astype("float32")
+    fake = gen.predict(latent, verbose=0)
+    out = {}
+    for step, (inputs, labels, model) in {"real": (real, np.ones((16, 1)), disc),
+                                          "fake": (fake, np.zeros((16, 1)), disc),
+                                          "generator": (latent, np.ones((16, 1)), gan)}.items():
+        disc.trainable = model is disc
+        g_before = [w.copy() for w in gen.get_weights()]
+        d_changed = _changed(disc, lambda: model.train_on_batch(inputs, labels))
+        g_changed = any(not np.allclose(a, b) for a, b in zip(g_before, gen.get_weights()))
+        out[step] = (d_changed, g_changed)
+    return out
+
+
+def check_gan_training_step(items, observed={}):  # observed: Keras's steps, run once a session
+    bad = []
+    if not observed:
+        observed.update(keras_gan_steps())
+    for item in items:
+        p = item.params
+        if p["question"] == "keras3":
+            expected = gans.KERAS3["key"]
+        else:
+            d_changed, g_changed = observed[p["step"]]
+            expected = gans.STEPS[p["step"]]
+            who = ("only the discriminator's" if d_changed and not g_changed else
+                   "only the generator's" if g_changed and not d_changed else None)
+            if who is None or who not in expected:
+                bad.append(f"{item.name}: Keras changed discriminator={d_changed}, "
+                           f"generator={g_changed}; the key says {expected!r}")
+        if item.answer != expected or item.key.text != expected:
+            bad.append(f"{item.name}: key {item.answer!r} is not the course's answer")
+        known = set(gans.STEP_TEXTS.values()) | set(gans.KERAS3.values())
+        if not {o.text for o in item.options} <= known:
+            bad.append(f"{item.name}: option outside the course texts")
+    return bad
+
+
 CHECKS = {
+    "conv2d-transpose-output": check_conv_transpose,
+    "gan-params": check_gan_params,
+    "gan-training-step": check_gan_training_step,
     "conv-output-size": check_conv_output_size,
     "conv-feature-map": check_conv_feature_map,
     "pooling": check_pooling,
@@ -680,3 +804,36 @@ def test_new_cnn_cross_checks_cover_every_question(all_items):
     assert ("alexnet_cifar10", "split") in asked
     questions = {i.params["question"] for i in all_items["augmentation"]}
     assert questions == set(aug.QUESTIONS)
+
+
+def test_gan_course_numbers_in_keras():
+    """The course's GAN models, from Keras itself: the 1D discriminator 101 (75 + 26), the 1D
+    generator (d + 1) * 15 + 32, the DCGAN generator 1,164,289 with 7x7x128 -> 14x14x128 ->
+    28x28x128 -> 28x28x1, the DCGAN discriminator 40,705."""
+    disc = keras_gan_model(*gans.discriminator_1d())
+    assert [layer.count_params() for layer in disc.layers] == [75, 26] and disc.count_params() == 101
+    for d in (2, 5, 100):
+        assert keras_gan_model(*gans.generator_1d(d)).count_params() == (d + 1) * 15 + 32
+    gen = keras_gan_model(*gans.dcgan_generator())
+    assert gen.count_params() == 1_164_289
+    assert [tuple(layer.output.shape[1:]) for layer in gen.layers if "transpose" in layer.name] == [
+        (14, 14, 128), (28, 28, 128)]
+    assert tuple(gen.layers[-1].output.shape[1:]) == (28, 28, 1)
+    assert keras_gan_model(*gans.dcgan_discriminator()).count_params() == 40_705
+
+
+@pytest.mark.filterwarnings("ignore:The model does not have any trainable weights")
+def test_gan_keras3_trainable_fact():
+    """Keras 3: discriminator.trainable = False set once (the classic Keras 2 define_gan) stops
+    discriminator.train_on_batch too; toggling it before each call trains each model in its step."""
+    keras.utils.set_random_seed(1)
+    disc = keras_gan_model(*gans.discriminator_1d(8))
+    disc.compile(loss="binary_crossentropy", optimizer="adam")
+    gen = keras_gan_model(*gans.generator_1d(3, 8))
+    disc.trainable = False
+    gan = keras.Sequential([gen, disc])
+    gan.compile(loss="binary_crossentropy", optimizer="adam")
+    x = np.random.default_rng(1).normal(size=(16, 2)).astype("float32")
+    assert not _changed(disc, lambda: disc.train_on_batch(x, np.ones((16, 1))))
+    assert keras_gan_steps() == {"real": (True, False), "fake": (True, False),
+                                 "generator": (False, True)}

@@ -5,6 +5,7 @@ from autograder.quiz.generators import (  # noqa: F401  (registration side effec
     augmentation,
     conv,
     course_cnns,
+    gans,
     losses,
     params,
     pooling,
