@@ -18,12 +18,12 @@ from typing import Any, Callable
 
 from autograder.errors import StudentError, StudentTimeout
 from autograder.kernel import bridge as kernel_side
-from autograder.kernel.bridge import (MAX_TRANSFER_BYTES, MAX_VALUE_BYTES, RESULT_MIME,
-                                      describe_exception)
+from autograder.kernel.bridge import (MAX_TRANSFER_BYTES, MAX_VALUE_BYTES, RESULT_MIME, GraderModel,
+                                      Kept, describe_exception)
 from autograder.models import model_payload, rebuild
 
 __all__ = ["StudentError", "StudentTimeout", "encode", "decode", "dumps", "loads",
-           "LocalStudent", "KernelStudent", "MAX_TRANSFER_BYTES"]
+           "LocalStudent", "KernelStudent", "MAX_TRANSFER_BYTES", "Kept", "grader_model"]
 
 
 def encode(value: Any) -> Any:
@@ -42,6 +42,28 @@ def decode(data: Any) -> Any:
         raise StudentError(str(exc)) from None
 
 
+def grader_model(model) -> GraderModel:
+    """One of the grader's Keras models as an argument for a student's function: it crosses
+    into the kernel as config and weights (the kernel's copy is the student's to change)."""
+    return GraderModel(model.to_json(), [w for w in model.get_weights()])
+
+
+def _arguments(args, kwargs, kept: dict) -> tuple[list, dict]:
+    """The arguments as the student's code receives them: through the codec, the grader's
+    models built, kept objects in place."""
+    try:
+        return kernel_side.arguments_of(dumps((list(args), kwargs)), kept)
+    except kernel_side.CodecError as exc:
+        raise StudentError(str(exc)) from None
+
+
+def _labelled(name: str, args, kwargs) -> str:
+    shown = [repr(a) if isinstance(a, (Kept, int, float, str)) else type(a).__name__ for a in args]
+    shown += [f"{k}={v!r}" if isinstance(v, (Kept, int, float, str)) else f"{k}=..."
+              for k, v in kwargs.items()]
+    return f"{name}({', '.join(shown)})"
+
+
 def dumps(value: Any) -> str:
     return json.dumps(encode(value), separators=(",", ":"))
 
@@ -56,6 +78,7 @@ def loads(text: str, limit: int = MAX_TRANSFER_BYTES) -> Any:
         raise StudentError(f"could not read the student's result: {exc}") from None
 
 
+
 class LocalStudent:
     """Student functions from a namespace in this process, through the same codec.
 
@@ -67,6 +90,7 @@ class LocalStudent:
                  context: dict[str, Any] | None = None):
         self._namespace = namespace
         self._label = label
+        self._kept: dict[str, Any] = {}  # what keep() keeps, as a kernel's KEPT
         # What the executor knows that checks may use: cell_seconds, course_root, assignment.
         self.context: dict[str, Any] = context or {}
 
@@ -83,7 +107,7 @@ class LocalStudent:
             raise StudentError(f"{name} is not a function (it is a {type(target).__name__})")
 
         def call(*args, **kwargs):
-            args, kwargs = loads(dumps((list(args), kwargs)))
+            args, kwargs = _arguments(args, kwargs, self._kept)
             try:
                 result = target(*args, **kwargs)
                 if datasets:
@@ -100,18 +124,50 @@ class LocalStudent:
             raise StudentError(f"{name} is not defined in your notebook")
         return loads(dumps(self._namespace[name]), MAX_VALUE_BYTES)
 
-    def model(self, name: str, build: bool = False):
-        """The Keras model `name` (or that `name()` returns, with `build`), rebuilt from its
-        config and weights as from a kernel."""
+    def keep(self, name: str, *args, **kwargs) -> Kept:
+        """Call the student's function and keep what it returns where their code runs; the
+        handle passes it back as an argument, or to model()."""
         target = self._namespace.get(name)
+        if not callable(target):
+            raise StudentError(f"function {name}() is not defined in your notebook")
+        args, kwargs = _arguments(args, kwargs, self._kept)
+        try:
+            result = target(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - any student error is a failed test
+            raise StudentError(f"{name}() raised {describe_exception(exc)}") from None
+        handle = Kept(f"kept_{len(self._kept) + 1}", _labelled(name, args, kwargs))
+        self._kept[handle.key] = result
+        return handle
+
+    def set_trainable(self, handle: Kept, trainable: bool) -> None:
+        """Set the kept model's `trainable` flag, as the student's other training step leaves it."""
+        try:
+            self._kept[handle.key].trainable = bool(trainable)
+        except (KeyError, AttributeError) as exc:
+            raise StudentError(f"{handle.label}: could not set trainable ({exc})") from None
+
+    def seed(self, value: int) -> None:
+        """Seed the random sources the student's code draws from, as in a kernel."""
+        kernel_side.seed_sources(value)
+
+    def model(self, name, build: bool = False, args: tuple = (), kwargs: dict | None = None):
+        """The Keras model `name` (or that `name(*args)` returns, with `build`; or the object
+        a Kept handle names), rebuilt from its config and weights as from a kernel."""
+        if isinstance(name, Kept):
+            if name.key not in self._kept:
+                raise StudentError(f"{name.label} is no longer kept")
+            target, name = self._kept[name.key], name.label
+        else:
+            target = self._namespace.get(name)
         if target is None:
             raise StudentError(f"{'function ' if build else ''}{name}{'()' if build else ''} "
                                "is not defined in your notebook")
         if build:
             if not callable(target):
                 raise StudentError(f"{name} is not a function (it is a {type(target).__name__})")
+            args, kwargs = _arguments(args, kwargs or {}, self._kept)
             try:
-                target = target()
+                target = target(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - any student error is a failed test
                 raise StudentError(f"{name}() raised {describe_exception(exc)}") from None
         if not (hasattr(target, "to_json") and hasattr(target, "get_weights")):
@@ -154,6 +210,7 @@ class KernelStudent:
         # these checks: each retry (Hypothesis shrinks failures) would cost the
         # whole timeout again.
         self._hung: dict[str, str] = {}
+        self._kept = 0  # handles given out by keep()
 
     def __repr__(self) -> str:
         return self._label
@@ -245,12 +302,55 @@ class KernelStudent:
         code = f"__dlgrade__['value'](globals(), {name!r})"
         return self._result(self._request(code, name), name, "value")
 
-    def model(self, name: str, build: bool = False):
-        """The Keras model `name` (or that `name()` returns, with `build`): config and
-        weights cross, the grader rebuilds it."""
+    def keep(self, name: str, *args, **kwargs) -> Kept:
+        """Call the student's function and keep what it returns in the kernel; the handle
+        passes it back as an argument, or to model()."""
+        if not name.isidentifier():
+            raise ValueError(f"not a function name: {name!r}")
+        if name in self._hung:
+            raise StudentTimeout(self._hung[name])
+        self._kept += 1
+        handle = Kept(f"kept_{self._kept}", _labelled(name, args, kwargs))
+        arguments = dumps((list(args), kwargs))
+        code = (f"__dlgrade__['call'](globals(), {name!r}, {arguments!r}, False, False, "
+                f"{handle.key!r})")
+        try:
+            self._result(self._request(code, f"{name}()"), name, "function")
+        except StudentTimeout as exc:
+            self._hung[name] = f"{exc}; {name}() is not called again by this check cell"
+            raise
+        return handle
+
+    def set_trainable(self, handle: Kept, trainable: bool) -> None:
+        """Set the kept model's `trainable` flag, as the student's other training step leaves it."""
+        code = f"__dlgrade__['set_trainable']({handle.key!r}, {bool(trainable)})"
+        message = self._request(code, f"{handle.label}.trainable")
+        if (message or {}).get("status") == "missing":
+            raise StudentError(f"{handle.label} is no longer kept in the kernel")
+        if (message or {}).get("status") == "error":
+            raise StudentError(f"{handle.label}: could not set trainable ({message.get('message')})")
+        self._result(message, handle.label, "value")
+
+    def seed(self, value: int) -> None:
+        """Seed the kernel's random sources (see kernel_side.seed)."""
+        self._result(self._request(f"__dlgrade__['seed']({int(value)})", "seed"), "seed", "value")
+
+    def model(self, name, build: bool = False, args: tuple = (), kwargs: dict | None = None):
+        """The Keras model `name` (or that `name(*args)` returns, with `build`; or the object
+        a Kept handle names): config and weights cross, the grader rebuilds it."""
+        if isinstance(name, Kept):
+            code = f"__dlgrade__['model'](__dlgrade__['KEPT'], {name.key!r})"
+            message = self._request(code, f"the model {name.label}", MAX_TRANSFER_BYTES)
+            if (message or {}).get("status") == "missing":
+                raise StudentError(f"{name.label} is no longer kept in the kernel")
+            if (message or {}).get("status") == "not_model":
+                raise StudentError(f"{name.label} did not return a Keras model (it returned a "
+                                   f"{message.get('type')})")
+            return rebuild(self._result(message, name.label, "model"))
         if not name.isidentifier():
             raise ValueError(f"not a variable name: {name!r}")
-        code = f"__dlgrade__['model'](globals(), {name!r}, {bool(build)})"
+        arguments = dumps((list(args), kwargs or {})) if (args or kwargs) else None
+        code = f"__dlgrade__['model'](globals(), {name!r}, {bool(build)}, {arguments!r})"
         message = self._request(code, f"{name}()" if build else f"the model {name}",
                                 MAX_TRANSFER_BYTES)
         if build and (message or {}).get("status") == "missing":

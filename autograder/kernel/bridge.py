@@ -24,10 +24,30 @@ MAX_PARAMETERS = 20_000_000             # a model's, rebuilt in the grader's mem
 # The most float32 weights that fit MAX_TRANSFER_BYTES once base64 (4/3) encoded.
 SENDABLE_PARAMETERS = min(MAX_PARAMETERS, MAX_TRANSFER_BYTES * 3 // 4 // 4)
 RESULT_MIME = "application/x-dlgrade-result+json"
+KEPT = {}  # what the grader's calls asked the kernel to keep (a model built to pass on), by key
 
 
 class CodecError(ValueError):
     """A value that cannot cross, or data that is not what the codec writes."""
+
+
+class Kept:
+    """A handle to an object kept in the kernel (KEPT[key]): the grader holds the handle and
+    passes it back as an argument; the object itself never crosses."""
+
+    def __init__(self, key, label=""):
+        self.key, self.label = str(key), str(label or key)
+
+    def __repr__(self):
+        return self.label
+
+
+class GraderModel:
+    """A Keras model of the grader's, sent into the kernel as its config and weights (a
+    generator whose every output the check knows). It crosses towards the kernel only."""
+
+    def __init__(self, config, weights):
+        self.config, self.weights = config, list(weights)
 
 
 def encode(value):
@@ -52,6 +72,10 @@ def encode(value):
         buffer = io.BytesIO()
         np.save(buffer, value, allow_pickle=False)
         return {"__ndarray__": base64.b64encode(buffer.getvalue()).decode("ascii")}
+    if isinstance(value, Kept):
+        return {"__kept__": value.key}
+    if isinstance(value, GraderModel):
+        return {"__model__": {"config": value.config, "weights": [encode(w) for w in value.weights]}}
     if isinstance(value, tuple):
         return {"__tuple__": [encode(v) for v in value]}
     if isinstance(value, list):
@@ -64,10 +88,11 @@ def encode(value):
                      "(return numbers, strings, lists, tuples, dicts or numpy arrays)")
 
 
-def decode(data):
-    """JSON-able data from `encode` -> the value. Never unpickles."""
+def decode(data, models=False):
+    """JSON-able data from `encode` -> the value. Never unpickles. A grader's model is built
+    only with `models` (the kernel reading the grader's arguments), refused otherwise."""
     if isinstance(data, list):
-        return [decode(v) for v in data]
+        return [decode(v, models) for v in data]
     if not isinstance(data, dict):
         return data
     if set(data) == {"__ndarray__"}:
@@ -77,12 +102,45 @@ def decode(data):
         except (ValueError, TypeError) as exc:
             raise CodecError(f"could not read an array from the student: {exc}") from None
     if set(data) == {"__tuple__"}:
-        return tuple(decode(v) for v in data["__tuple__"])
+        return tuple(decode(v, models) for v in data["__tuple__"])
     if set(data) == {"__dict__"}:
-        return {k: decode(v) for k, v in data["__dict__"].items()}
+        return {k: decode(v, models) for k, v in data["__dict__"].items()}
     if set(data) == {"__float__"}:
         return float(data["__float__"])
+    if set(data) == {"__kept__"} and isinstance(data["__kept__"], str):
+        return Kept(data["__kept__"])
+    if set(data) == {"__model__"} and models:
+        return _grader_model(data["__model__"])
     raise CodecError(f"unexpected data from the student: keys {sorted(data)[:5]}")
+
+
+def _grader_model(payload):
+    import keras
+
+    model = keras.models.model_from_json(payload["config"])
+    model.set_weights([decode(w) for w in payload["weights"]])
+    return model
+
+
+def resolve(value, kept=None):
+    """`value` with every Kept handle replaced by the object it names."""
+    kept = KEPT if kept is None else kept
+    if isinstance(value, Kept):
+        if value.key not in kept:
+            raise CodecError(f"{value.key} is no longer kept in the kernel")
+        return kept[value.key]
+    if isinstance(value, list):
+        return [resolve(v, kept) for v in value]
+    if isinstance(value, tuple):
+        return tuple(resolve(v, kept) for v in value)
+    if isinstance(value, dict):
+        return {k: resolve(v, kept) for k, v in value.items()}
+    return value
+
+
+def arguments_of(text, kept=None):
+    """(args, kwargs) the grader sent: its models built, kept objects in place."""
+    return resolve(decode(json.loads(text), models=True), kept)
 
 
 def describe_exception(exc):
@@ -146,22 +204,26 @@ def describe_data(value):
     return out
 
 
-def call(namespace, name, arguments, give_back=False, describe=False):
+def call(namespace, name, arguments, give_back=False, describe=False, keep=None):
     """Call the student's function `name` with the encoded arguments; with `give_back`, the
     reply also holds the arguments as the call left them (did it change what it was given?);
-    with `describe`, the result is sent as `describe_data` gives it."""
+    with `describe`, the result is sent as `describe_data` gives it; with `keep`, the result
+    stays in the kernel as KEPT[keep] and only its type's name is sent."""
     target = namespace.get(name)
     if target is None:
         return reply({"status": "missing"})
     if not callable(target):
         return reply({"status": "not_callable", "type": type(target).__name__})
     try:
-        args, kwargs = decode(json.loads(arguments))
+        args, kwargs = arguments_of(arguments)
         result = target(*args, **kwargs)
         if describe:
             result = describe_data(result)
     except Exception as exc:  # noqa: BLE001 - any student error is the answer
         return reply({"status": "error", "message": describe_exception(exc)})
+    if keep is not None:
+        KEPT[str(keep)] = result
+        return _encoded(type(result).__name__)
     return _encoded((result, (args, kwargs)) if give_back else result)
 
 
@@ -172,8 +234,9 @@ def value(namespace, name):
     return _encoded(namespace[name])
 
 
-def model(namespace, name, build=False):
-    """The Keras model `name` (or that `name()` returns): its JSON config and its weights."""
+def model(namespace, name, build=False, arguments=None):
+    """The Keras model `name` (or that `name(*arguments)` returns): its JSON config and its
+    weights. `namespace` is KEPT for a kept object."""
     if name not in namespace:
         return reply({"status": "missing"})
     target = namespace[name]
@@ -181,7 +244,8 @@ def model(namespace, name, build=False):
         if not callable(target):
             return reply({"status": "not_callable", "type": type(target).__name__})
         try:
-            target = target()
+            args, kwargs = arguments_of(arguments) if arguments else ([], {})
+            target = target(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - any student error is the answer
             return reply({"status": "raised", "message": describe_exception(exc)})
     if not (hasattr(target, "to_json") and hasattr(target, "get_weights")):
@@ -195,6 +259,38 @@ def model(namespace, name, build=False):
         return reply({"status": "error", "message": describe_exception(exc)})
     return _encoded(payload, MAX_TRANSFER_BYTES)
 
+
+def set_trainable(key, trainable):
+    """Set the `trainable` flag of the kept model KEPT[key] (as the student's other training
+    step leaves it, for a check of one step)."""
+    if key not in KEPT:
+        return reply({"status": "missing"})
+    try:
+        KEPT[key].trainable = bool(trainable)
+    except Exception as exc:  # noqa: BLE001 - not a model
+        return reply({"status": "error", "message": describe_exception(exc)})
+    return _encoded(None)
+
+
+def seed(value):
+    """Seed the kernel's random sources so that a check drawing through the student's code
+    (random samples, initial weights) draws the same at every regrade."""
+    seed_sources(value)
+    return _encoded(None)
+
+
+def seed_sources(value):
+    """Seed random, numpy's global generator and, when imported, Keras's."""
+    import random
+    import sys
+    random.seed(value)
+    np.random.seed(value)
+    keras = sys.modules.get("keras")
+    try:
+        if keras is not None:
+            keras.utils.set_random_seed(value)
+    except Exception:  # noqa: BLE001 - an odd keras: numpy's seed still holds
+        pass
 
 def too_large(target):
     """Words for a model with more weights than the grader reads, counted before any is

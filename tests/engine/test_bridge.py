@@ -175,3 +175,108 @@ def test_a_tensor_crosses_as_its_array():
     back = loads(dumps(tensor))
     assert isinstance(back, np.ndarray) and back.dtype == np.float32
     np.testing.assert_array_equal(back, [[1.5, 2.0]])
+
+
+# --------------------------------------------------------------------------- kept objects, grader models
+
+def _kernel_student(namespace):
+    """A KernelStudent whose kernel is this process: the bootstrap exec'd into `namespace` as
+    in a kernel, each reply read back as the kernel would publish it."""
+    from autograder.bridge import KernelStudent, kernel_bootstrap
+    from autograder.kernel.bridge import RESULT_MIME
+
+    replies = []
+    exec(kernel_bootstrap(), namespace)
+    namespace["__dlgrade__"]["reply"] = replies.append
+    namespace["globals"] = lambda: namespace
+
+    def run(code, timeout):
+        replies.clear()
+        exec(code, namespace)
+        return [{"output_type": "display_data", "data": {RESULT_MIME: json.dumps(r)}} for r in replies]
+
+    student = KernelStudent(run)
+    return student
+
+
+def _models_namespace():
+    keras = pytest.importorskip("keras")
+
+    def make(units, inputs=2):
+        model = keras.Sequential([keras.Input((inputs,)), keras.layers.Dense(units)])
+        model.compile(loss="mse")
+        return model
+
+    def shift(model, amount):
+        model.set_weights([w + amount for w in model.get_weights()])
+
+    def pair(first, second):
+        return keras.Sequential([first, second])
+
+    return {"make": make, "shift": shift, "is_trainable": lambda model: bool(model.trainable),
+            "apply": lambda model, x: np.asarray(model.predict_on_batch(x)), "pair": pair}
+
+
+@pytest.mark.parametrize("kind", ["local", "kernel"])
+def test_kept_objects_stay_where_the_student_code_runs_and_come_back_as_models(kind):
+    namespace = _models_namespace()
+    student = LocalStudent(namespace) if kind == "local" else _kernel_student(namespace)
+    made = student.keep("make", 3)
+    assert repr(made) == "make(3)"
+    before = student.model(made)
+    assert before.model.output_shape == (None, 3) and before.loss is not None
+    assert student.function("shift")(made, 1.5) is None  # the kept model, changed in place
+    after = student.model(made)
+    assert all(np.allclose(a, b + 1.5) for a, b in zip(after.model.get_weights(), before.model.get_weights()))
+    student.set_trainable(made, False)
+    assert student.function("is_trainable")(made) is False
+    other = student.keep("make", 1, inputs=3)
+    assert repr(other) == "make(1, inputs=3)"
+    both = student.model("pair", build=True, args=(made, other))
+    assert both.model.output_shape == (None, 1)
+    assert [w.shape for w in both.model.get_weights()] == [(2, 3), (3,), (3, 1), (1,)]
+
+
+@pytest.mark.parametrize("kind", ["local", "kernel"])
+def test_a_grader_model_crosses_into_student_code(kind):
+    keras = pytest.importorskip("keras")
+    from autograder.bridge import grader_model
+
+    constant = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+    constant.set_weights([np.zeros((2, 2), np.float32), np.array([0.0, 1.0], np.float32)])
+    namespace = _models_namespace()
+    student = LocalStudent(namespace) if kind == "local" else _kernel_student(namespace)
+    out = student.function("apply")(grader_model(constant), np.ones((3, 2), np.float32))
+    assert np.allclose(out, [[0.0, 1.0]] * 3)
+
+
+def test_a_model_never_crosses_from_student_code_and_a_lost_handle_is_an_error():
+    keras = pytest.importorskip("keras")
+    from autograder.bridge import Kept, grader_model
+
+    sent = json.loads(dumps(grader_model(keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]))))
+    with pytest.raises(StudentError, match="unexpected data"):
+        decode(sent)  # a reply shaped as a grader's model is refused, never built
+    student = LocalStudent(_models_namespace())
+    with pytest.raises(StudentError, match="no longer kept"):
+        student.function("is_trainable")(Kept("kept_9"))
+    kernel = _kernel_student(_models_namespace())
+    with pytest.raises(StudentError, match="no longer kept"):
+        kernel.function("is_trainable")(Kept("kept_9"))
+    handle = kernel.keep("make", 2)
+    with pytest.raises(StudentError, match=r"make\(5\) is no longer kept"):
+        kernel.set_trainable(Kept("kept_9", "make(5)"), True)
+    with pytest.raises(StudentError, match=r"make\(5\) is no longer kept"):
+        kernel.model(Kept("kept_9", "make(5)"))
+    assert kernel.model(handle).model.output_shape == (None, 2)
+
+
+@pytest.mark.parametrize("kind", ["local", "kernel"])
+def test_seeding_makes_the_student_code_draw_the_same_numbers_again(kind):
+    namespace = {"draw": lambda: np.random.rand(3).tolist(), "pick": lambda: __import__("random").random()}
+    student = LocalStudent(namespace) if kind == "local" else _kernel_student(namespace)
+    draws = []
+    for seed in (5, 5, 6):
+        student.seed(seed)
+        draws.append((student.function("draw")(), student.function("pick")()))
+    assert draws[0] == draws[1] and draws[0] != draws[2]
