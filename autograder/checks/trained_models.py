@@ -48,9 +48,13 @@ def measured(student) -> dict[str, float]:
     return figures
 
 
-def built_model(student, function: str = "build_model"):
-    """What the student's `function()` returns (compiled, untrained)."""
-    return memo(student, f"built:{function}", lambda: student.model(function, build=True))
+def built_model(student, function: str = "build_model", args: tuple = ()):
+    """What the student's `function(*args)` returns (compiled, untrained)."""
+    key = f"built:{function}" + (repr(tuple(args)) if args else "")
+    return memo(student, key, lambda: student.model(function, build=True, args=tuple(args)))
+
+
+_built_model = built_model
 
 
 def trained_model(student):
@@ -239,12 +243,15 @@ def preprocess_checks(dataset: str, model_input: tuple | None = None) -> list:
 
 
 def model_checks(spec: ModelSpec, function: str = "build_model", prefix: str = "model",
-                 layers_weight: float = 2.0) -> list[tuple]:
-    """What `function()` returns against `spec`, one mistake one check: its layers (or the
-    required layers and output), its input, its output against the loss (and compiled), its
-    parameter counts when the spec gives them. (test function, weight) pairs, in order,
-    named test_<prefix>_layers and so on."""
-    what = f"{function}()"
+                 layers_weight: float = 2.0, args: tuple = ()) -> list[tuple]:
+    """What `function(*args)` returns against `spec`, one mistake one check: its layers (or
+    the required layers and output), its input, its output against the loss (and compiled,
+    when the spec names a loss), its parameter counts when the spec gives them. (test
+    function, weight) pairs, in order, named test_<prefix>_layers and so on."""
+    what = f"{function}({', '.join(map(repr, args))})"
+
+    def built_model(student, function):
+        return _built_model(student, function, args)
 
     def layers(student):
         assert_structure(built_model(student, function), ModelSpec(
@@ -266,7 +273,8 @@ def model_checks(spec: ModelSpec, function: str = "build_model", prefix: str = "
 
     counted = any(v is not None for v in (spec.parameters, spec.trainable_parameters,
                                           spec.non_trainable_parameters))
-    found = [(layers, layers_weight), (input_shape, 1.0), (output_fits_the_loss, 1.0)]
+    found = [(layers, layers_weight), (input_shape, 1.0)]
+    found += [(output_fits_the_loss, 1.0)] if spec.loss is not None else []
     found += [(parameters, 1.0)] if counted else []
     for check, _ in found:
         check.__name__ = f"test_{prefix}_{check.__name__}"

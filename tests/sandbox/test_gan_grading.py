@@ -1,0 +1,32 @@
+"""gan-1d graded through `dlgrade grade`'s path, in sandboxed kernels: the checks build the
+student's models with the student's own functions and keep them in the kernel (Kept handles),
+send the grader's own generators in (a constant point, a linear map), set a kept model's
+trainable flag and read which weights a step changed. The reference gets full marks; Keras 2's
+freeze-once code, a discriminator left trainable in the combined model and swapped labels in
+the discriminator's step lose the cells that name them, and nothing else."""
+from pathlib import Path
+
+import pytest
+
+from autograder import assignments, sandbox
+from autograder.validate import validate
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+ISOLATION = sandbox.probe()
+
+
+@pytest.mark.skipif(ISOLATION.level == "none", reason="no sandbox here: " + "; ".join(ISOLATION.missing))
+def test_gan_1d_steps_are_graded_through_kept_models_in_the_kernel(tmp_path):
+    report = validate(assignments.load(REPO, "gan-1d"), in_process=False, work=tmp_path,
+                      only=("keras2_freeze_once", "discriminator_left_trainable_in_gan",
+                            "discriminator_step_labels_swapped", "fake_samples_are_real_points"))
+    assert report.reference_full, report.reference.messages
+    verdicts = {v.mutant.name: v for v in report.verdicts}
+    assert all(v.killed and not v.problems for v in verdicts.values()), \
+        {name: v.problems for name, v in verdicts.items()}
+    frozen = verdicts["keras2_freeze_once"].graded
+    assert frozen.scores["test_train_discriminator"] < 1
+    assert frozen.scores["test_gan"] == frozen.scores["test_train_generator"] == 1.0
+    assert any("Keras 3 reads trainable" in m for m in frozen.messages["test_train_discriminator"])
