@@ -143,6 +143,7 @@ class TrustedExecute(Execute):
         self._truncated: set[int] = set()
         self._budgets: list[dict] = []
         self._flags: list[dict] = []
+        self._samples: dict[str, dict] = {}  # what a generator drew, drawn by the checks, by title
         self._measured: dict[str, float] = {}  # what earlier test cells' checks measured
         self._wall_total = 0.0  # of every student cell that ran
         self._submission_dir = (resources.get("metadata") or {}).get("path")
@@ -354,6 +355,7 @@ class TrustedExecute(Execute):
             self._measured.update(measured(student))
             self._budgets += student.context.get("budgets", [])
             self._flags += student.context.get("flags", [])
+            self._samples.update((sample["title"], sample) for sample in student.context.get("samples", []))
             if not outcomes and not reason:
                 reason = f"no hidden checks are defined for {grade_id} (tell the instructor)"
         self._finish_test_cell(cell, index, grade_id, points, outcomes, reason,
@@ -426,6 +428,7 @@ class TrustedExecute(Execute):
             "seconds": round(seconds, 3),
             "budgets": self._budgets,
             "flags": self._flags,
+            "samples": list(self._samples.values()),
             "data": self._data_sources(),
             "cells": sorted(self._cells, key=lambda c: c["index"]),
         }

@@ -67,3 +67,28 @@ def difficulty_bars(labels: list[str], fractions: list[float]) -> str:
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return _data_uri(fig)
+
+
+def generated_points(sample: dict) -> str:
+    """A generator's points (x, y) in red over real ones in grey: sample["generated"] and
+    sample["real"], lists of [x, y]; sample["curve"] ("x**2") draws the curve itself."""
+    fig = Figure(figsize=(5, 3.4))
+    ax = fig.add_subplot()
+    real = np.asarray(sample.get("real") or [], dtype=float).reshape(-1, 2)
+    generated = np.asarray(sample.get("generated") or [], dtype=float).reshape(-1, 2)
+    generated = generated[np.isfinite(generated).all(axis=1)]
+    if sample.get("curve") == "x**2":
+        x = np.linspace(-0.5, 0.5, 101)
+        ax.plot(x, x ** 2, color=ERROR, linewidth=1, label="y = x²")
+    ax.scatter(real[:, 0], real[:, 1], s=5, color=ERROR, alpha=0.5, label="real")
+    ax.scatter(generated[:, 0], generated[:, 1], s=5, color="#c0392b", label="generated")
+    low, high = sample.get("xlim") or (None, None)
+    if low is not None and len(generated) and (generated[:, 0].min() < low or generated[:, 0].max() > high):
+        ax.set_xlim(min(low, float(np.percentile(generated[:, 0], 1))),
+                    max(high, float(np.percentile(generated[:, 0], 99))))
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return _data_uri(fig)

@@ -82,11 +82,28 @@ def _safe_figures(figures) -> list[dict]:
             for f in figures or [] if str(f.get("data_uri", "")).startswith("data:image/")]
 
 
+def sample_figures(results: dict) -> list[dict]:
+    """What the student's generator drew (results["samples"], drawn by the checks from the
+    rebuilt model), as figures; a sample that cannot be drawn is left out, never fatal."""
+    figures = []
+    for sample in results.get("samples") or []:
+        if not isinstance(sample, dict):
+            continue
+        try:
+            figures.append({"title": str(sample.get("title") or "generated samples"),
+                            "data_uri": plots.generated_points(sample)})
+        except (TypeError, ValueError):
+            continue
+    return figures
+
+
 def student_html(results: dict, *, cell_timeout: float | None = None,
                  figures: list[dict] | None = None) -> str:
     """One student's report; `cell_timeout` (seconds per student cell) shows each cell's time budget;
     `figures` ({title, data_uri}) is the slot for learning curves and confusion matrices."""
     view = student_view(results, cell_timeout)
+    if figures is None:
+        figures = sample_figures(results)
     return html_env().get_template("student.html.j2").render(
         r=view, figures=_safe_figures(figures), isolation=view["isolation"],
         grader_version=grader_version())

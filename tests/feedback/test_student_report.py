@@ -5,6 +5,7 @@ import html
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder.feedback import student_html
@@ -284,3 +285,19 @@ def test_the_data_a_submission_was_graded_on_is_named(load):
     page = student_html(results)
     assert '<section id="data">' in page and "<strong>vgg16</strong>: EMBEDDED STAND-IN" in page
     assert "weights &lt;b&gt;" in page  # escaped like everything else
+
+
+def test_a_generators_samples_are_plotted_and_a_broken_sample_is_left_out():
+    import json
+
+    results = json.loads((Path(__file__).parent / "fixtures" / "conv-pooling-ada.json").read_text())
+    x = np.linspace(-0.5, 0.5, 50)
+    drawn = {"title": f"What your generator drew {XSS}", "curve": "x**2", "xlim": [-0.5, 0.5],
+             "generated": np.stack([x, x ** 2 + 0.01], axis=1).tolist(),
+             "real": np.stack([x, x ** 2], axis=1).tolist()}
+    page = student_html({**results, "samples": [drawn, {"title": "broken", "generated": "nope"}, 7]})
+    assert page.count('<img class="chart" src="data:image/png;base64,') == 1
+    assert "What your generator drew &lt;script&gt;" in page and XSS not in page
+    far = {**drawn, "generated": [[3.0, 9.0], [float("nan"), 1.0]]}  # outside the axes, NaN: drawn anyway
+    assert student_html({**results, "samples": [far]}).count('<img class="chart"') == 1
+    assert '<img class="chart"' not in student_html(results)  # no samples, no figure
