@@ -7,7 +7,8 @@ TF ?= cpu
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(TF)
 export TF_CPP_MIN_LOG_LEVEL := 3
-# Two processes, a test file each at a time (module fixtures stay in one process); the
+# Two processes, a work unit each at a time (tests/conftest.py: a test file, or one assignment
+# of the files that prove them all; module fixtures stay in one process); the
 # slowest tests listed at the end. PYTEST_ARGS= runs it in one process.
 PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
 

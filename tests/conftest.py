@@ -17,3 +17,36 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile("dlgrade")
+
+
+
+def work_unit(nodeid: str, names) -> str:
+    """What one of `make test`'s processes runs whole: a test file (its module fixtures stay in
+    one process), except the files proving every assignment, split by assignment (its tests
+    share that assignment's in-process grader), so that the assignments spread over both
+    processes instead of queueing in one."""
+    path, _, rest = nodeid.partition("::")
+    if path.rsplit("/", 1)[-1].startswith("test_assignments") and rest.endswith("]") and "[" in rest:
+        param = rest[rest.index("[") + 1:-1]  # "conv-pooling" or "conv-pooling-<mutant>"
+        owners = [n for n in names if param == n or param.startswith(n + "-")]
+        if owners:
+            return f"{path}::{max(owners, key=len)}"
+    return path
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's scope scheduling over work_unit (its own loadgroup marks are lost on pytest 9,
+    which no longer reads the node id xdist rewrites)."""
+    from pathlib import Path
+
+    from xdist.scheduler import LoadScopeScheduling
+
+    from autograder import assignments
+
+    names = assignments.names(Path(__file__).resolve().parents[1])
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid, names)
+
+    return ByWorkUnit(config, log)
