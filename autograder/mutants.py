@@ -81,6 +81,22 @@ class Appended:
 
 # --------------------------------------------------------------------------- as source
 
+def solution_function(solution: str, name: str) -> str:
+    """solution.py's (text) function `name` as a student's cell: its docstring and the
+    solution markers gone."""
+    found = re.search(rf"^def {name}\(.*?(?=^def |\Z)", solution, flags=re.S | re.M).group(0)
+    found = re.sub(r'    """.*?"""\n', "", found, count=1, flags=re.S)
+    return re.sub(r"^\s*### (BEGIN|END) SOLUTION\n", "", found, flags=re.M).rstrip() + "\n"
+
+
+def edited_function(solution: str, name: str, old: str, new: str) -> dict[str, str]:
+    """{name: solution_function with `old` replaced by `new`}; `old` must be there."""
+    text = solution_function(solution, name)
+    if old not in text:
+        raise ValueError(f"{name}: {old!r} is not in the solution")
+    return {name: text.replace(old, new)}
+
+
 def replacement_source(name: str, replacement: Any, reference_seconds: float | None = None,
                        provided: frozenset[str] = frozenset(), original: str = "") -> str:
     """The cell a student would hand in for `name` replaced by `replacement`; `provided`: the

@@ -8,7 +8,7 @@ moved out of the timed cell)."""
 import re
 
 from autograder.assignments import here
-from autograder.mutants import Appended, Mutant
+from autograder.mutants import Appended, Mutant, edited_function, solution_function
 
 ASSIGNMENT = here(__file__)
 SETTINGS = ASSIGNMENT.settings
@@ -19,17 +19,11 @@ FUNCTIONS = ("test_real_samples", "test_latent_points", "test_discriminator", "t
 
 
 def source(name: str) -> str:
-    """The solution's function `name` as a student's cell (its docstring and markers gone)."""
-    found = re.search(rf"^def {name}\(.*?(?=^def |\Z)", SOLUTION, flags=re.S | re.M).group(0)
-    found = re.sub(r'    """.*?"""\n', "", found, count=1, flags=re.S)
-    return re.sub(r"^\s*### (BEGIN|END) SOLUTION\n", "", found, flags=re.M).rstrip() + "\n"
+    return solution_function(SOLUTION, name)
 
 
 def edited(name: str, old: str, new: str) -> dict:
-    text = source(name)
-    if old not in text:
-        raise ValueError(f"{name}: {old!r} is not in the solution")
-    return {name: text.replace(old, new)}
+    return edited_function(SOLUTION, name, old, new)
 
 
 def but(*cells: str) -> tuple[str, ...]:
