@@ -92,3 +92,27 @@ def generated_points(sample: dict) -> str:
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return _data_uri(fig)
+
+
+def generated_images(sample: dict) -> str:
+    """A generator's greyscale images (sample["images"], a list of 2-D arrays in [0, 1]) in a
+    grid, beside a grid of real ones (sample["real_images"]) when given."""
+    grids = [("generated", sample.get("images") or [])]
+    grids += [("real", sample["real_images"])] if sample.get("real_images") else []
+    fig = Figure(figsize=(3.2 * len(grids), 3.4))
+    for column, (title, images) in enumerate(grids):
+        images = np.clip(np.nan_to_num(np.asarray(images, dtype=float)), 0, 1)
+        if images.ndim != 3 or not len(images):
+            raise ValueError("expected a list of 2-D images")
+        side = int(np.ceil(np.sqrt(len(images))))
+        h, w = images.shape[1:]
+        canvas = np.ones((side * (h + 1) - 1, side * (w + 1) - 1))
+        for i, image in enumerate(images):
+            r, c = divmod(i, side)
+            canvas[r * (h + 1):r * (h + 1) + h, c * (w + 1):c * (w + 1) + w] = 1 - image
+        ax = fig.add_subplot(1, len(grids), column + 1)
+        ax.imshow(canvas, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+        ax.axis("off")
+    fig.tight_layout()
+    return _data_uri(fig)

@@ -90,8 +90,9 @@ def sample_figures(results: dict) -> list[dict]:
         if not isinstance(sample, dict):
             continue
         try:
+            draw = plots.generated_images if "images" in sample else plots.generated_points
             figures.append({"title": str(sample.get("title") or "generated samples"),
-                            "data_uri": plots.generated_points(sample)})
+                            "data_uri": draw(sample)})
         except (TypeError, ValueError):
             continue
     return figures

@@ -301,3 +301,19 @@ def test_a_generators_samples_are_plotted_and_a_broken_sample_is_left_out():
     far = {**drawn, "generated": [[3.0, 9.0], [float("nan"), 1.0]]}  # outside the axes, NaN: drawn anyway
     assert student_html({**results, "samples": [far]}).count('<img class="chart"') == 1
     assert '<img class="chart"' not in student_html(results)  # no samples, no figure
+
+
+def test_a_generators_images_are_shown_in_a_grid_beside_real_ones():
+    import json
+
+    from autograder.feedback import plots
+
+    results = json.loads((Path(__file__).parent / "fixtures" / "conv-pooling-ada.json").read_text())
+    images = np.random.default_rng(0).random((9, 28, 28))
+    grid = {"title": "Your generator's digits", "images": images.tolist(),
+            "real_images": images[:4].tolist()}
+    page = student_html({**results, "samples": [grid, {"title": "broken", "images": [[1, 2]]}]})
+    assert page.count('<img class="chart" src="data:image/png;base64,') == 1
+    assert "Your generator&#39;s digits" in page or "Your generator's digits" in page
+    alone = plots.generated_images({"images": images.tolist()})
+    assert alone.startswith("data:image/png;base64,") and alone != plots.generated_images(grid)
