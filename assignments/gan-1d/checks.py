@@ -32,11 +32,10 @@ from hypothesis import strategies as st
 from autograder.assignments import here
 from autograder.checks import grade, property_settings
 from autograder.checks.accuracy import STEPS, Threshold, assert_step
-from autograder.checks.budget import assert_within_budget, passes
-from autograder.checks.gan import GanSetup, labels, pair, register, seeded  # noqa: F401 - seeded: autouse
+from autograder.checks.gan import GanSetup, labels, pair, register, register_models, register_training
+from autograder.checks.gan import seeded  # noqa: F401 - an autouse fixture: every check seeded
 from autograder.checks.hints import call, with_hint
-from autograder.checks.structure import spec_from
-from autograder.checks.trained_models import memo, model_checks
+from autograder.checks.trained_models import memo
 from reference import gan1d
 
 ASSIGNMENT = here(__file__)
@@ -104,13 +103,7 @@ def test_real_samples_any_n(student, n):
 
 # --------------------------------------------------------------------------- 3-4. the models
 
-for _check, _weight in model_checks(spec_from(SETTINGS["discriminator"]), "define_discriminator",
-                                    prefix="discriminator"):
-    globals()[_check.__name__] = grade("test_discriminator", _weight)(_check)
-for _check, _weight in model_checks(spec_from(SETTINGS["generator"]), "define_generator",
-                                    prefix="generator", args=(LATENT,)):
-    globals()[_check.__name__] = grade("test_generator", _weight)(_check)
-del _check, _weight
+register_models(globals(), SETTINGS, LATENT)
 
 
 # --------------------------------------------------------------------------- 2, 4-8. latent points, the
@@ -202,14 +195,4 @@ def _trained(student) -> None:
         f"`generator` looks untrained: {near_curve(student):.0%} of its points lie near the curve")
 
 
-@grade("test_training_time")
-def test_training_within_budget(student):
-    # The budget's provenance reads the combined model: its optimizer counts the generator's steps.
-    memo(student, "trained", lambda: student.model("gan"))
-    assert_within_budget(student, ASSIGNMENT.training_cell,
-                         looks_trained=lambda: passes(_trained, student))
-
-
-@grade("test_training_time")
-def test_training_left_a_trained_generator(student):
-    _trained(student)
+register_training(globals(), ASSIGNMENT.training_cell, _trained)

@@ -350,8 +350,8 @@ def gan_checks(setup: GanSetup) -> list[tuple]:
         assert np.all(spread > 1e-6) if len(s.shape) == 1 else spread.max() > 1e-6, with_hint(
             AssertionError(f"define_generator({latent}) gives the same {noun} for every latent point "
                            f"(spread {spread.max():.2g}): a generator that ignores its input cannot "
-                           "learn"), "a layer initialised to zeros (kernel_initializer='zeros') "
-                                    "passes nothing of the input on")
+                           "learn"), "a layer that multiplies its input by zero (kernel_initializer="
+                                    "'zeros', Rescaling(0)) passes nothing of it on")
 
     return [
         ("test_latent_points", 1.0, test_latent_points_any_shape),
@@ -379,3 +379,36 @@ def register(namespace: dict, setup: GanSetup) -> None:
 
     for grade_id, weight, check in gan_checks(setup):
         namespace[check.__name__] = grade(grade_id, weight)(check)
+
+
+def register_models(namespace: dict, settings: dict, latent_dim: int) -> None:
+    """The structure checks of define_discriminator() and define_generator(latent_dim) against
+    [settings.discriminator] and [settings.generator], into a checks module's namespace."""
+    from autograder.checks import grade
+    from autograder.checks.structure import spec_from
+    from autograder.checks.trained_models import model_checks
+
+    for check, weight in model_checks(spec_from(settings["discriminator"]), "define_discriminator",
+                                      prefix="discriminator"):
+        namespace[check.__name__] = grade("test_discriminator", weight)(check)
+    for check, weight in model_checks(spec_from(settings["generator"]), "define_generator",
+                                      prefix="generator", args=(latent_dim,)):
+        namespace[check.__name__] = grade("test_generator", weight)(check)
+
+
+def register_training(namespace: dict, training_cell: str, trained: Callable) -> None:
+    """The training cell's checks (test_training_time): within its budget, and a generator
+    `trained(student)` finds trained (it raises AssertionError, saying why, when not)."""
+    from autograder.checks import grade
+    from autograder.checks.budget import assert_within_budget, passes
+
+    def test_training_within_budget(student):
+        # The budget's provenance reads the combined model: its optimizer counts the generator's steps.
+        memo(student, "trained", lambda: student.model("gan"))
+        assert_within_budget(student, training_cell, looks_trained=lambda: passes(trained, student))
+
+    def test_training_left_a_trained_generator(student):
+        trained(student)
+
+    for check in (test_training_within_budget, test_training_left_a_trained_generator):
+        namespace[check.__name__] = grade("test_training_time")(check)
