@@ -1,9 +1,12 @@
-"""gan-1d graded through `dlgrade grade`'s path, in sandboxed kernels: the checks build the
-student's models with the student's own functions and keep them in the kernel (Kept handles),
-send the grader's own generators in (a constant point, a linear map), set a kept model's
-trainable flag and read which weights a step changed. The reference gets full marks; Keras 2's
-freeze-once code, a discriminator left trainable in the combined model and swapped labels in
-the discriminator's step lose the cells that name them, and nothing else."""
+"""The GAN assignments graded through `dlgrade grade`'s path, in sandboxed kernels. gan-1d:
+the checks build the student's models with the student's own functions and keep them in the
+kernel (Kept handles), send the grader's own generators in (a constant point, a linear map),
+set a kept model's trainable flag and read which weights a step changed; the reference gets
+full marks, and Keras 2's freeze-once code, a discriminator left trainable in the combined
+model and swapped labels in the discriminator's step lose the cells that name them, and
+nothing else. dcgan-digits: the grader draws the trained generator's images and judges them
+with its own digit classifier; the reference gets full marks, an untrained generator none of
+those points."""
 from pathlib import Path
 
 import pytest
@@ -30,3 +33,14 @@ def test_gan_1d_steps_are_graded_through_kept_models_in_the_kernel(tmp_path):
     assert frozen.scores["test_train_discriminator"] < 1
     assert frozen.scores["test_gan"] == frozen.scores["test_train_generator"] == 1.0
     assert any("Keras 3 reads trainable" in m for m in frozen.messages["test_train_discriminator"])
+
+
+@pytest.mark.skipif(ISOLATION.level == "none", reason="no sandbox here: " + "; ".join(ISOLATION.missing))
+def test_dcgan_digits_images_are_drawn_and_judged_by_the_grader(tmp_path):
+    report = validate(assignments.load(REPO, "dcgan-digits"), in_process=False, work=tmp_path,
+                      only=("no_training",))
+    assert report.reference_full, report.reference.messages
+    (untrained,) = report.verdicts
+    assert untrained.killed and not untrained.problems, untrained.problems
+    assert untrained.graded.scores["test_samples"] == 0.0
+    assert untrained.graded.scores["test_train_generator"] == 1.0
