@@ -81,18 +81,23 @@ def test_every_function_of_the_solution_is_graded_by_a_declared_cell(name):
     assert functions <= set(a.covered), f"not covered by any cell: {sorted(functions - set(a.covered))}"
     # everything a cell covers exists: in solution.py, or made by a cell of the notebook
     nb = build.notebook(a)
-    made = set(a.solution_namespace()) | {c.get("id") for c in nb.cells} | _trained_names(a, nb)
+    made = set(a.solution_namespace()) | {c.get("id") for c in nb.cells} | _assigned_names(nb)
     assert set(a.covered) <= made, set(a.covered) - made
 
 
-def _trained_names(a, nb) -> set[str]:
-    """Names the training cell assigns (`model`, `generator`): checks may cover them."""
-    if not a.training_cell:
-        return set()
-    train = next(c for c in nb.cells if c.get("id") == a.training_cell)
-    tree = ast.parse(train.source)
-    return {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
-            for target in node.targets for t in ast.walk(target) if isinstance(t, ast.Name)}
+def _assigned_names(nb) -> set[str]:
+    """Names the notebook's code cells assign (`model`, `generator`): checks may cover them."""
+    found = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # a cell of IPython magics: it assigns nothing checks cover
+            continue
+        found |= {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                  for target in node.targets for t in ast.walk(target) if isinstance(t, ast.Name)}
+    return found
 
 
 @pytest.mark.parametrize("name", NAMES)
