@@ -78,7 +78,6 @@ def loads(text: str, limit: int = MAX_TRANSFER_BYTES) -> Any:
         raise StudentError(f"could not read the student's result: {exc}") from None
 
 
-
 class LocalStudent:
     """Student functions from a namespace in this process, through the same codec.
 

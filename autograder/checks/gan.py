@@ -23,7 +23,7 @@ from autograder.checks import property_settings
 from autograder.checks.hints import call, with_hint
 from autograder.checks.model_spec import ModelSpec
 from autograder.checks.structure import assert_structure
-from autograder.checks.trained_models import memo
+from autograder.checks.trained_models import built_model, memo
 from autograder.checks.transfer import walk
 
 
@@ -341,8 +341,6 @@ def gan_checks(setup: GanSetup) -> list[tuple]:
             assert_structure(built, ModelSpec(input_shape=(other,)), f"define_generator({other})")
 
     def test_untrained_generator_varies_with_its_input(student):
-        from autograder.checks.trained_models import built_model
-
         generator = built_model(student, "define_generator", (latent,)).model
         z = np.random.default_rng(3).standard_normal((200, latent)).astype(np.float32)
         made = np.asarray(generator.predict(z, verbose=0), dtype=np.float64).reshape(200, -1)

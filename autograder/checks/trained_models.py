@@ -54,8 +54,6 @@ def built_model(student, function: str = "build_model", args: tuple = ()):
     return memo(student, key, lambda: student.model(function, build=True, args=tuple(args)))
 
 
-_built_model = built_model
-
 
 def trained_model(student):
     """The student's `model` after the training cell."""
@@ -250,24 +248,24 @@ def model_checks(spec: ModelSpec, function: str = "build_model", prefix: str = "
     function, weight) pairs, in order, named test_<prefix>_layers and so on."""
     what = f"{function}({', '.join(map(repr, args))})"
 
-    def built_model(student, function):
-        return _built_model(student, function, args)
+    def built(student):
+        return built_model(student, function, args)
 
     def layers(student):
-        assert_structure(built_model(student, function), ModelSpec(
+        assert_structure(built(student), ModelSpec(
             layers=spec.layers, requires=spec.requires, output=spec.output), what)
 
     def input_shape(student):
-        assert_structure(built_model(student, function), ModelSpec(input_shape=spec.input_shape), what)
+        assert_structure(built(student), ModelSpec(input_shape=spec.input_shape), what)
 
     def output_fits_the_loss(student):
-        built = built_model(student, function)
-        assert built.loss is not None, (f"{what} returns a model that is not compiled: call "
+        model = built(student)
+        assert model.loss is not None, (f"{what} returns a model that is not compiled: call "
                                         "model.compile(...) before returning it")
-        assert_structure(built, ModelSpec(loss=spec.loss), what)
+        assert_structure(model, ModelSpec(loss=spec.loss), what)
 
     def parameters(student):
-        assert_structure(built_model(student, function), ModelSpec(
+        assert_structure(built(student), ModelSpec(
             parameters=spec.parameters, trainable_parameters=spec.trainable_parameters,
             non_trainable_parameters=spec.non_trainable_parameters), what)
 

@@ -292,6 +292,7 @@ def seed_sources(value):
     except Exception:  # noqa: BLE001 - an odd keras: numpy's seed still holds
         pass
 
+
 def too_large(target):
     """Words for a model with more weights than the grader reads, counted before any is
     copied; None when it fits (or cannot say: a model never built has none)."""
