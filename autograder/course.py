@@ -23,10 +23,15 @@ def find_root(start: Path | None = None, empty: bool = False) -> Path:
                             f"{here} or above")
 
 
-def load_config(root: Path, isolation: str = "none", datasets: list[str] | None = None) -> Config:
+def load_config(root: Path, isolation: str = "none", datasets: list[str] | None = None,
+                slot: int = 0) -> Config:
     """nbgrader_config.py plus the settings the engine relies on (NbGraderAPI does not load it)."""
     config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
+    if "db_url" not in config.CourseDirectory:
+        # Parallel slots write the gradebook at once: a writer waits for another's transaction
+        # (SQLite's lock) up to a minute rather than failing at the default five seconds.
+        config.CourseDirectory.db_url = f"sqlite:///{(root / 'gradebook.db').resolve()}?timeout=60"
     config.TrustedExecute.results_root = str(root / "autograded")
     config.TrustedExecute.course_root = str(root)
     config.TrustedExecute.isolation = isolation
@@ -34,12 +39,13 @@ def load_config(root: Path, isolation: str = "none", datasets: list[str] | None 
     config.TrustedExecute.kernel_manager_class = (
         "autograder.sandbox.QuietKernelManager" if isolation == "none"
         else "autograder.sandbox.SandboxKernelManager")
+    config.SandboxKernelManager.slot = slot  # its own uid: concurrent kernels cannot meet
     if datasets:  # read-only in the kernel, for course_data.py (autograder.datasets)
         config.QuietKernelManager.datasets = list(datasets)
     return config
 
 
-def api(root: Path, isolation: str = "none", datasets: list[str] | None = None):
+def api(root: Path, isolation: str = "none", datasets: list[str] | None = None, slot: int = 0):
     """An NbGraderAPI on the course; alembic (run when a gradebook is created) must be on PATH."""
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
@@ -48,7 +54,7 @@ def api(root: Path, isolation: str = "none", datasets: list[str] | None = None):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    config = load_config(root, isolation, datasets)
+    config = load_config(root, isolation, datasets, slot)
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
 

@@ -6,18 +6,24 @@ always goes on.
 """
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import hashlib
 import json
 import os
+import queue
 import re
 import stat
+import tempfile
+import threading
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
 
-from autograder import assignments, build, course, datasets, dispatch, sandbox, secret, tamper, timing
+from autograder import (assignments, build, course, datasets, dispatch, sandbox, secret, slots,
+                        tamper, timing)
 from autograder.checks import runner
 from autograder.quiet import import_tensorflow
 
@@ -281,13 +287,16 @@ def grade_one(root: Path, api, assignment: str, student: str, notebooks: list[st
 
 
 def grade(root: Path, assignment: str, students: list[str] | None = None,
-          isolation: str | None = None, progress=None, regrade: bool = False) -> list[StudentResult]:
-    """Grade every submission of `assignment` (or just `students`).
+          isolation: str | None = None, progress=None, regrade: bool = False,
+          jobs: int | None = None) -> list[StudentResult]:
+    """Grade every submission of `assignment` (or just `students`), in student order.
 
     `isolation` is the level the kernels run under; by default the best this
     machine gives (`sandbox.probe()`), "none" for plain kernels. A submission
     an earlier run finished is kept when nothing it depends on changed (so a
-    killed batch resumes where it stopped), unless `regrade`.
+    killed batch resumes where it stopped), unless `regrade`. `jobs` submissions
+    are graded at once (autograder.slots; default: as many as cores and memory
+    allow); `progress(result)` is called as each finishes, from one thread at a time.
     """
     if isolation is None:
         isolation = sandbox.probe().level
@@ -302,41 +311,86 @@ def grade(root: Path, assignment: str, students: list[str] | None = None,
     max_points = max_score(api, assignment)
     if students is None:
         students = submitted_students(root, assignment)
-    results = []
-    with dispatch.Worker() as worker:
-        for student in students:
-            try:
-                kept = None if regrade else kept_result(
-                    root, api, assignment, student, fingerprint(root, assignment, student, isolation))
-                result = kept or worker.run(grade_submission, root, assignment, student, notebooks,
-                                            max_points, isolation, data_dirs)
-            except dispatch.WorkerDied as died:  # the grading itself died: this submission only
-                reason = (f"{died} while grading this submission, so it was not graded (a student's "
-                          f"model too large for the grader, or the machine ran out of memory); "
-                          f"`dlgrade grade {assignment} --student {student} --regrade` tries again")
-                _write_error_results(root, assignment, student, reason, max_points, isolation,
-                                     fingerprint(root, assignment, student, isolation))
-                result = StudentResult(student, 0.0, max_points, "error", reason)
-            except Exception as exc:  # noqa: BLE001 - never lose the batch to one submission
-                reason = f"internal grader error: {type(exc).__name__}: {exc}"
-                _write_error_results(root, assignment, student, reason, max_points, isolation)
-                result = StudentResult(student, 0.0, max_points, "error", reason)
-            results.append(result)
-            if progress:
-                progress(result)
-    return results
+    if jobs is None:
+        jobs = slots.default_jobs(kernel_memory(root), len(students))
+    if jobs < 1:
+        raise ValueError(f"--jobs must be at least 1, not {jobs}")
+    jobs = min(jobs, max(1, len(students)))
+    work = queue.SimpleQueue()
+    for student in students:
+        work.put(student)
+    results: dict[str, StudentResult] = {}
+    reporting = threading.Lock()
+    with tempfile.TemporaryDirectory(prefix="dlgrade-slots-") as lock_dir:
+        def slot(number: int) -> None:
+            with dispatch.Worker() as worker:
+                while True:
+                    try:
+                        student = work.get_nowait()
+                    except queue.Empty:
+                        return
+                    result = _grade_in(worker, root, assignment, student, notebooks, max_points,
+                                       isolation, data_dirs, regrade, api,
+                                       (number, lock_dir if jobs > 1 else None))
+                    with reporting:
+                        results[student] = result
+                        if progress:
+                            progress(result)
+
+        if jobs == 1:
+            slot(0)
+        else:
+            with concurrent.futures.ThreadPoolExecutor(jobs, thread_name_prefix="dlgrade-slot") as pool:
+                for done in [pool.submit(slot, n) for n in range(jobs)]:
+                    done.result()
+    return [results[student] for student in students]
+
+
+def kernel_memory(root: Path) -> int:
+    """The memory limit of one sandboxed kernel, as the course configures it."""
+    configured = course.load_config(root).SandboxKernelManager
+    return sandbox.parse_size(configured.get("memory_limit", sandbox.SandboxKernelManager.memory_limit.default_value))
+
+
+def _grade_in(worker, root: Path, assignment: str, student: str, notebooks: list[str],
+              max_points: float, isolation: str, data_dirs: list[str], regrade: bool, api,
+              slot: tuple[int, str | None]) -> StudentResult:
+    """One submission, in one slot's worker: kept, graded, or an error that says why."""
+    try:
+        kept = None if regrade else kept_result(
+            root, api, assignment, student, fingerprint(root, assignment, student, isolation))
+        return kept or worker.run(grade_submission, root, assignment, student, notebooks,
+                                  max_points, isolation, data_dirs, slot)
+    except dispatch.WorkerDied as died:  # the grading itself died: this submission only
+        reason = (f"{died} while grading this submission, so it was not graded (a student's "
+                  f"model too large for the grader, or the machine ran out of memory); "
+                  f"`dlgrade grade {assignment} --student {student} --regrade` tries again")
+        _write_error_results(root, assignment, student, reason, max_points, isolation,
+                             fingerprint(root, assignment, student, isolation))
+        return StudentResult(student, 0.0, max_points, "error", reason)
+    except Exception as exc:  # noqa: BLE001 - never lose the batch to one submission
+        reason = f"internal grader error: {type(exc).__name__}: {exc}"
+        _write_error_results(root, assignment, student, reason, max_points, isolation)
+        return StudentResult(student, 0.0, max_points, "error", reason)
 
 
 _WORKER_APIS: dict = {}
 
 
 def grade_submission(root: Path, assignment: str, student: str, notebooks: list[str],
-                     max_points: float, isolation: str, data_dirs: list[str]) -> StudentResult:
-    """grade_one, in the worker process (autograder.dispatch), with its own nbgrader API."""
-    key = (str(root), isolation, tuple(data_dirs))
-    if assignments.load(root, assignment).training_cell:  # its checks rebuild Keras models
-        import_tensorflow()
-    if key not in _WORKER_APIS:
-        warnings.filterwarnings("ignore", module="nbgrader.api")
-        _WORKER_APIS[key] = course.api(root, isolation, data_dirs)
-    return grade_one(root, _WORKER_APIS[key], assignment, student, notebooks, max_points, isolation)
+                     max_points: float, isolation: str, data_dirs: list[str],
+                     slot: tuple[int, str | None] = (0, None)) -> StudentResult:
+    """grade_one, in the worker process (autograder.dispatch), with its own nbgrader API.
+    `slot` is (this slot's number: its kernels' uid, the batch's lock folder or None)."""
+    number, lock_dir = slot
+    lock = slots.SlotLock(lock_dir) if lock_dir else None
+    slots.use(lock)
+    with lock.shared() if lock else contextlib.nullcontext():
+        key = (str(root), isolation, tuple(data_dirs), number)
+        if assignments.load(root, assignment).training_cell:  # its checks rebuild Keras models
+            import_tensorflow()
+        if key not in _WORKER_APIS:
+            warnings.filterwarnings("ignore", module="nbgrader.api")
+            _WORKER_APIS[key] = course.api(root, isolation, data_dirs, slot=number)
+        return grade_one(root, _WORKER_APIS[key], assignment, student, notebooks, max_points,
+                         isolation)

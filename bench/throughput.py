@@ -104,10 +104,11 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     return seconds, int(done.stdout.split()[-1])
 
 
-def bench(assignment: str, scratch: Path, n: int, rounds: int) -> dict:
+def bench(assignment: str, scratch: Path, n: int, rounds: int, jobs: int | None = None) -> dict:
     ours, plain = prepare(scratch, assignment, n)
     runs = {"dlgrade": [], "nbgrader": []}
-    commands = {"dlgrade": ([_bin("dlgrade"), "grade", assignment, "--regrade", "--json"], ours),
+    slots = ["--jobs", str(jobs)] if jobs else []
+    commands = {"dlgrade": ([_bin("dlgrade"), "grade", assignment, "--regrade", "--json", *slots], ours),
                 "nbgrader": ([_bin("nbgrader"), "autograde", assignment, "--force", "--create"], plain)}
     for _ in range(rounds):
         for name, (command, cwd) in commands.items():
@@ -115,7 +116,7 @@ def bench(assignment: str, scratch: Path, n: int, rounds: int) -> dict:
     graded = json.loads((ours / "autograded" / "s000" / assignment / "results.json").read_text())
     if not list((plain / "autograded" / "s000" / assignment).glob("*.ipynb")):
         raise RuntimeError(f"plain nbgrader graded nothing in {plain}")
-    result = {"assignment": assignment, "submissions": n, "rounds": rounds,
+    result = {"assignment": assignment, "submissions": n, "rounds": rounds, "jobs": jobs or "default",
               "reference_score": f"{graded['score']:g} / {graded['max_score']:g}"}
     for name, measured in runs.items():
         result[name] = {"seconds_per_submission": round(statistics.median(s for s, _ in measured) / n, 3),
@@ -130,16 +131,19 @@ def main() -> int:
     parser.add_argument("assignments", nargs="*", default=list(DEFAULT))
     parser.add_argument("-n", type=int, default=10, help="submissions per assignment")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds of each")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="dlgrade's slots (default: dlgrade's own, as many as cores and memory "
+                             "allow); plain nbgrader grades one at a time, as it does")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="dlgrade-throughput-") as scratch:
         for assignment in args.assignments:
-            results.append(bench(assignment, Path(scratch), args.n, args.rounds))
+            results.append(bench(assignment, Path(scratch), args.n, args.rounds, args.jobs))
             if not args.json:
                 r = results[-1]
-                print(f"{assignment}: {r['submissions']} submissions x {r['rounds']} rounds "
-                      f"(each graded {r['reference_score']} by dlgrade)")
+                print(f"{assignment}: {r['submissions']} submissions x {r['rounds']} rounds, "
+                      f"dlgrade --jobs {r['jobs']} (each graded {r['reference_score']} by dlgrade)")
                 for name in ("dlgrade", "nbgrader"):
                     print(f"  {name:9} {r[name]['seconds_per_submission']:7.2f} s a submission, "
                           f"peak {r[name]['peak_mib']:,} MiB")

@@ -24,6 +24,10 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--regrade", action="store_true",
                         help="grade every submission again, even those an earlier run finished "
                              "and nothing has changed since")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                        help="grade N submissions at once, each in its own slot (worker process, "
+                             "kernel uid, cgroup); the timed training cell runs alone meanwhile. "
+                             "Default: as many as this machine's cores and memory allow")
     parser.add_argument("--calibrate", action="store_true",
                         help="time the reference solution first when this device has no "
                              "calibration for the assignment (see `dlgrade calibrate`)")
@@ -34,6 +38,18 @@ def add_parser(subparsers) -> None:
     sandboxing.add_argument("--no-sandbox", action="store_true",
                             help="run student kernels without isolation (trusted code only)")
     parser.set_defaults(func=run)
+
+
+def _jobs(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"at least 1 slot, not {value}")
+    return value
 
 
 def isolation_for(args):
@@ -127,7 +143,7 @@ def run(args) -> int:
     students = args.student or grading.submitted_students(root, args.assignment)
     with progress_reporter(args.assignment, len(students), quiet=args.json) as progress:
         results = grading.grade(root, args.assignment, students, isolation=isolation.level,
-                                progress=progress, regrade=args.regrade)
+                                progress=progress, regrade=args.regrade, jobs=args.jobs)
     if args.json:
         print(json.dumps({"assignment": args.assignment,
                           "students": {r.student: r.to_dict() for r in results}}, indent=1))

@@ -19,6 +19,7 @@ ASSIGNMENT = "conv-pooling"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 STUDENTS = ("a_honest", "b_wrong_pool", "c_empty", "d_honest")
 pytestmark = pytest.mark.slow
+UID_PRINT = "print('kernel uid', __import__('os').getuid())\n"
 
 
 def _make_class(root: Path) -> None:
@@ -33,6 +34,9 @@ def _make_class(root: Path) -> None:
     cell = next(c for c in wrong.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "avg_pool")
     cell.source = "def avg_pool(x, pool_size=2, stride=None):\n    return np.zeros((1, 1))\n"
     for student, nb in zip(STUDENTS, (solution, wrong, release, solution)):
+        nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+        cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "output_size")
+        cell.source = UID_PRINT + cell.source  # which slot's uid graded it
         folder = root / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         nbformat.write(nb, str(folder / NOTEBOOK))
@@ -101,19 +105,21 @@ def runs(tmp_path_factory):
     killed = tmp_path_factory.mktemp("killed")
     _make_class(whole)
     _make_class(killed)
-    reference = _dlgrade(whole, "--json")
+    # The uninterrupted run grades in two slots at once, the killed ones one at a time (so
+    # where each is killed is known), the last resumes in two: the same grades either way.
+    reference = _dlgrade(whole, "--json", "--jobs", "2")
     out, err = reference.communicate(timeout=600)
     assert reference.returncode == 0, err
 
-    first = _dlgrade(killed)  # killed while b's kernel is running
+    first = _dlgrade(killed, "--jobs", "1")  # killed while b's kernel is running
     _kill_when(first, _started(killed, "b_wrong_pool"))
     # --die-with-parent: the kernel follows its grader (about 1.5 s; longer on a loaded machine)
     deadline = time.monotonic() + 20
     while (orphans := _kernel_processes(first.pid)) and time.monotonic() < deadline:
         time.sleep(0.25)
-    second = _dlgrade(killed)  # killed as soon as c is done
+    second = _dlgrade(killed, "--jobs", "1")  # killed as soon as c is done
     err_second = _kill_when(second, _finished(killed, "c_empty"))
-    last = _dlgrade(killed, "--json")
+    last = _dlgrade(killed, "--json", "--jobs", "2")
     out_last, err_last = last.communicate(timeout=600)
     assert last.returncode == 0, err_last
     return whole, killed, json.loads(out), json.loads(out_last), err_second, orphans
@@ -173,3 +179,18 @@ def test_the_fingerprint_covers_checks_config_and_isolation(runs, tmp_path, monk
         assert grading.fingerprint(killed, ASSIGNMENT, "a_honest", "full") != before
     finally:
         checks.write_text(original)
+
+
+def test_the_two_slots_kernels_ran_as_two_uids(runs):
+    from autograder import sandbox
+
+    whole, *_ = runs
+    if not sandbox.probe().uid:
+        pytest.skip("kernels run without a separate uid here (needs root, setpriv, bubblewrap)")
+    uids = set()
+    for student in STUDENTS:
+        nb = nbformat.read(str(whole / "autograded" / student / ASSIGNMENT / NOTEBOOK), 4)
+        cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "output_size")
+        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        uids.add(int(text.split("kernel uid")[1].split()[0]))
+    assert uids == {sandbox.SLOT_UID_BASE, sandbox.SLOT_UID_BASE + 1}
