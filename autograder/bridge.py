@@ -12,8 +12,10 @@ added by the executor goes through the same codec, so both behave alike.
 """
 from __future__ import annotations
 
+import collections
 import inspect
 import json
+import secrets
 from typing import Any, Callable
 
 from autograder.errors import StudentError, StudentTimeout
@@ -22,8 +24,11 @@ from autograder.kernel.bridge import (MAX_TRANSFER_BYTES, MAX_VALUE_BYTES, RESUL
                                       Kept, describe_exception)
 from autograder.models import model_payload, rebuild
 
+# Arguments one batched request carries (the rest go in the next).
+BATCH_ARGUMENT_BYTES = 4 * 2**20
+
 __all__ = ["StudentError", "StudentTimeout", "encode", "decode", "dumps", "loads",
-           "LocalStudent", "KernelStudent", "MAX_TRANSFER_BYTES", "Kept", "grader_model"]
+           "LocalStudent", "KernelStudent", "RehearsalStudent", "MAX_TRANSFER_BYTES", "Kept", "grader_model"]
 
 
 def encode(value: Any) -> Any:
@@ -190,6 +195,26 @@ def kernel_bootstrap() -> str:
     return f"__dlgrade__ = {{}}\nexec({inspect.getsource(kernel_side)!r}, __dlgrade__)\n"
 
 
+def _batch_replies(outputs: list, batch: str) -> list[dict]:
+    """The replies a batched request sent (its groups tagged `batch`), in order; reading
+    stops at the first output that is not one."""
+    replies: list[dict] = []
+    for output in outputs:
+        reply = (output.get("data") or {}).get(RESULT_MIME)
+        if reply is None:
+            continue
+        text = reply if isinstance(reply, str) else json.dumps(reply)
+        try:
+            group = json.loads(text) if len(text) <= MAX_TRANSFER_BYTES else None
+        except (json.JSONDecodeError, RecursionError):
+            group = None
+        if not (isinstance(group, dict) and group.get("batch") == batch
+                and isinstance(group.get("replies"), list)):
+            break
+        replies += [r if isinstance(r, dict) else {"status": "garbled"} for r in group["replies"]]
+    return replies
+
+
 class KernelStudent:
     """Student functions living in a running Jupyter kernel.
 
@@ -210,6 +235,7 @@ class KernelStudent:
         # whole timeout again.
         self._hung: dict[str, str] = {}
         self._kept = 0  # handles given out by keep()
+        self._prefetched: dict[tuple, collections.deque] = {}  # replies of batched calls, by call
 
     def __repr__(self) -> str:
         return self._label
@@ -284,6 +310,9 @@ class KernelStudent:
             if name in self._hung:
                 raise StudentTimeout(self._hung[name])
             arguments = dumps((list(args), kwargs))
+            waiting = self._prefetched.get((name, arguments, bool(give_back), bool(datasets)))
+            if waiting:  # made ahead, in a batch (prefetch)
+                return self._result(waiting.popleft(), name, "function")
             code = (f"__dlgrade__['call'](globals(), {name!r}, {arguments!r}, {bool(give_back)}, "
                     f"{bool(datasets)})")
             try:
@@ -294,6 +323,38 @@ class KernelStudent:
 
         call.__name__ = name
         return call
+
+    def prefetch(self, calls: list[tuple[str, str, bool, bool]]) -> int:
+        """Make these function calls (as RehearsalStudent recorded them) in as few kernel
+        requests as their size allows; each reply waits for the check that makes that call
+        and is read exactly as that call's own would be. Replies come in groups as they are
+        made: what a batch sent before it failed, hung or killed the kernel is kept, and the
+        calls it did not answer are made one by one, as without it. Returns how many
+        replies wait."""
+        chunks: list[list] = [[]]
+        size = 0
+        for request in calls:
+            if chunks[-1] and size + len(request[1]) > BATCH_ARGUMENT_BYTES:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(list(request))
+            size += len(request[1])
+        for chunk in chunks:
+            if not chunk or self.dead_reason:
+                break
+            batch = secrets.token_hex(8)
+            code = (f"__dlgrade__['calls'](globals(), {json.dumps(chunk)!r}, "
+                    f"{self._call_timeout / 2!r}, {batch!r})")
+            try:
+                outputs = self._run(code, self._call_timeout)
+            except StudentError as exc:  # the kernel died: what came before it still counts
+                outputs = getattr(exc, "outputs", None) or []
+            answers = _batch_replies(outputs, batch)
+            for request, answer in zip(chunk, answers):
+                self._prefetched.setdefault(tuple(request), collections.deque()).append(answer)
+            if len(answers) < len(chunk):  # it stopped early: the rest go one by one
+                break
+        return sum(len(waiting) for waiting in self._prefetched.values())
 
     def value(self, name: str) -> Any:
         if not name.isidentifier():
@@ -360,3 +421,35 @@ class KernelStudent:
             raise StudentError(f"{name}() did not return a Keras model (it returned a "
                                f"{message.get('type')})")
         return rebuild(self._result(message, name, "model"))
+
+
+class RehearsalStudent:
+    """Stands in for the student while the checks are rehearsed (checks.runner.rehearse):
+    every function call is recorded as KernelStudent would send it and answered with None;
+    any other request (a value, a model, a seed, a kept object) ends what may be made ahead,
+    since the calls after it may depend on it. Which calls the checks make when every
+    answer is right is what derandomized Hypothesis makes again in the real run."""
+
+    def __init__(self, context: dict[str, Any] | None = None, label: str = "student"):
+        self.context: dict[str, Any] = context or {}
+        self._label = label
+        self.calls: list[tuple[str, str, bool, bool]] = []
+        self.stopped = False  # a request other than a function call came
+
+    def __repr__(self) -> str:
+        return self._label
+
+    def function(self, name: str, give_back: bool = False, datasets: bool = False) -> Callable[..., Any]:
+        def call(*args, **kwargs):
+            if not self.stopped:
+                self.calls.append((name, dumps((list(args), kwargs)), bool(give_back), bool(datasets)))
+            return None
+
+        call.__name__ = name
+        return call
+
+    def _other(self, *args, **kwargs):
+        self.stopped = True
+        raise StudentError("rehearsal: no kernel here")
+
+    value = keep = set_trainable = seed = model = _other

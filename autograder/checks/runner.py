@@ -8,6 +8,8 @@ a module.
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
 import io
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -80,13 +82,45 @@ def _failure(excinfo) -> dict:
     }
 
 
+def _forgiving(test):
+    """A property check's body that never fails (rehearse): every example counts as passed,
+    so Hypothesis draws the examples it draws for a student whose every answer is right."""
+    from hypothesis.errors import HypothesisException
+
+    @functools.wraps(test)  # the same source and signature: derandomized, the same seed
+    def body(*args, **kwargs):
+        try:
+            return test(*args, **kwargs)
+        except HypothesisException:  # assume(), and Hypothesis's own control flow
+            raise
+        except Exception:  # noqa: BLE001 - the stand-in's answers are all None
+            return None
+
+    return body
+
+
 class _CollectOutcomes:
-    def __init__(self, student, path: Path, label: str, grade_id: str | None = None):
+    def __init__(self, student, path: Path, label: str, grade_id: str | None = None,
+                 rehearsal: bool = False):
         self._student = student
         self._path = path
         self._label = label
         self._grade_id = grade_id
+        self._rehearsal = rehearsal
         self.outcomes: list[TestOutcome] = []
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        handle = getattr(getattr(item, "obj", None), "hypothesis", None)
+        swap = self._rehearsal and handle is not None
+        if swap:
+            inner = handle.inner_test  # Hypothesis's documented seam for wrapping a test body
+            handle.inner_test = _forgiving(inner)
+        try:
+            yield
+        finally:
+            if swap:
+                handle.inner_test = inner
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pycollect_makemodule(self, module_path, parent):
@@ -134,12 +168,12 @@ class _CollectOutcomes:
             ))
 
 
-def run_checks(assignment: Assignment, student, grade_id=None) -> list[TestOutcome]:
+def run_checks(assignment: Assignment, student, grade_id=None, rehearsal: bool = False) -> list[TestOutcome]:
     """Run the checks of `assignment` (all; or one grade_id's, or those of a collection of
-    grade_ids) against `student`."""
+    grade_ids) against `student`; with `rehearsal`, no property check fails (rehearse)."""
     path = check_module_path(assignment).resolve()
     checks_module(assignment)  # imported here: an error in it is the instructor's, said plainly
-    plugin = _CollectOutcomes(student, path, f"{assignment.name}.checks", grade_id)
+    plugin = _CollectOutcomes(student, path, f"{assignment.name}.checks", grade_id, rehearsal)
     args = [str(path), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
             # its teardown runs gc.collect() five times: over a second with Keras loaded
             "-p", "no:unraisableexception", "--noconftest", "-c", str(PYTEST_INI),
@@ -152,6 +186,27 @@ def run_checks(assignment: Assignment, student, grade_id=None) -> list[TestOutco
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
         raise RuntimeError(f"the checks for {assignment.name} could not run (pytest exit {int(code)})")
     return plugin.outcomes
+
+
+_REHEARSED: dict[tuple, list] = {}
+
+
+def rehearse(assignment: Assignment, grade_id: str, context: dict | None = None) -> list[tuple]:
+    """The function calls the checks of `grade_id` make, in order, when every answer is right
+    (up to the first request that is not a function call): what KernelStudent.prefetch makes
+    ahead in a batch. Derandomized Hypothesis draws the same examples in the real run as long
+    as the student's answers pass; from the first that fails (and its shrinking) the calls go
+    one by one. Once per checks file and grade_id in this process: it does not depend on the
+    student."""
+    from autograder.bridge import RehearsalStudent
+
+    path = check_module_path(assignment).resolve()
+    key = (str(path), path.stat().st_mtime_ns, grade_id)
+    if key not in _REHEARSED:
+        stand_in = RehearsalStudent(copy.deepcopy(context or {}))
+        run_checks(assignment, stand_in, grade_id=grade_id, rehearsal=True)
+        _REHEARSED[key] = list(stand_in.calls)
+    return _REHEARSED[key]
 
 
 def score_groups(outcomes: list[TestOutcome]) -> dict[str, float]:
