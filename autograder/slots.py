@@ -20,14 +20,22 @@ import os
 import time
 from pathlib import Path
 
+JOBS_ENV = "DLGRADE_JOBS"
 WORKER_MEMORY = 2**30  # the worker process beside its kernel: nbgrader, the checks, TF for models
 
 
 def default_jobs(kernel_memory: int, students: int | None = None) -> int:
-    """As many slots as there are cores, and as memory holds a kernel at its limit plus its
-    worker in each; never more than there are submissions."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    jobs = min(cores, max(1, available_memory() // (kernel_memory + WORKER_MEMORY)))
+    """$DLGRADE_JOBS where it is set (a machine shared with other work), else as many slots
+    as there are cores, and as memory holds a kernel at its limit plus its worker in each;
+    never more than there are submissions."""
+    configured = os.environ.get(JOBS_ENV, "").strip()
+    if configured:
+        if not configured.isdigit() or int(configured) < 1:
+            raise ValueError(f"${JOBS_ENV} must be a whole number of slots, at least 1, not {configured!r}")
+        jobs = int(configured)
+    else:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        jobs = min(cores, max(1, available_memory() // (kernel_memory + WORKER_MEMORY)))
     if students is not None:
         jobs = min(jobs, max(1, students))
     return max(1, jobs)

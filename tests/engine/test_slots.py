@@ -106,6 +106,7 @@ def test_without_a_lock_alone_is_free():
 
 
 def test_default_jobs_follow_cores_memory_and_submissions(monkeypatch):
+    monkeypatch.delenv(slots.JOBS_ENV, raising=False)
     monkeypatch.setattr(slots.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
     monkeypatch.setattr(slots, "available_memory", lambda: 64 * 2**30)
     assert slots.default_jobs(4 * 2**30) == 4
@@ -115,6 +116,11 @@ def test_default_jobs_follow_cores_memory_and_submissions(monkeypatch):
     assert slots.default_jobs(4 * 2**30) == 2  # two kernels at their limit and their workers
     monkeypatch.setattr(slots, "available_memory", lambda: 2**30)
     assert slots.default_jobs(4 * 2**30) == 1
+    monkeypatch.setenv(slots.JOBS_ENV, "3")  # the machine's owner says
+    assert slots.default_jobs(4 * 2**30) == 3 and slots.default_jobs(4 * 2**30, students=2) == 2
+    monkeypatch.setenv(slots.JOBS_ENV, "0")
+    with pytest.raises(ValueError, match="at least 1"):
+        slots.default_jobs(4 * 2**30)
 
 
 def test_waiting_for_the_machine_counts_against_no_time_limit(monkeypatch):
