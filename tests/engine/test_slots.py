@@ -99,12 +99,6 @@ def test_alone_returns_the_slot_to_the_room_it_was_in(tmp_path):
     assert blocked.wait(5)
 
 
-def test_without_a_lock_alone_is_free():
-    slots.use(None)
-    with slots.alone():
-        pass
-
-
 def test_default_jobs_follow_cores_memory_and_submissions(monkeypatch):
     monkeypatch.delenv(slots.JOBS_ENV, raising=False)
     monkeypatch.setattr(slots.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
