@@ -356,6 +356,17 @@ class KernelStudent:
                 break
         return sum(len(waiting) for waiting in self._prefetched.values())
 
+    def checkpoint(self) -> tuple:
+        """What this bridge has learned (replies made ahead, functions that hung, handles
+        given), to go back to when a check runs again from the start (runner's replay)."""
+        return ({k: collections.deque(v) for k, v in self._prefetched.items()}, dict(self._hung),
+                self._kept)
+
+    def restore(self, state: tuple) -> None:
+        prefetched, hung, kept = state
+        self._prefetched = {k: collections.deque(v) for k, v in prefetched.items()}
+        self._hung, self._kept = dict(hung), kept
+
     def value(self, name: str) -> Any:
         if not name.isidentifier():
             raise ValueError(f"not a variable name: {name!r}")

@@ -27,7 +27,7 @@ from traitlets import Bool, Float, Integer, Unicode
 
 from autograder import assignments, slots, timing
 from autograder.bridge import RESULT_MIME, KernelStudent, StudentError
-from autograder.checks.runner import TestOutcome, rehearse, run_checks, score_groups
+from autograder.checks.runner import Rehearsal, TestOutcome, rehearse, run_checks, score_groups
 from autograder.sandbox import MAX_MESSAGE_BYTES
 from autograder.text import clean
 
@@ -367,11 +367,14 @@ class TrustedExecute(Execute):
             student.context = self._check_context()
             try:
                 student.install()
+                rehearsal = None
                 if self.batch_calls and not self._training:
                     # (model assignments: their time is their training's, and batching them
                     # is not yet proven on their catalogues)
-                    student.prefetch(self._rehearsed(grade_id, student.context))
-                outcomes = run_checks(self._declared, student, grade_id=grade_id)
+                    rehearsal = self._rehearsed(grade_id, student.context)
+                    student.prefetch(rehearsal.calls)
+                outcomes = run_checks(self._declared, student, grade_id=grade_id,
+                                      replay=rehearsal.examples if rehearsal else None)
             except StudentError as exc:
                 reason = str(exc)
             from autograder.checks.trained_models import measured
@@ -384,13 +387,13 @@ class TrustedExecute(Execute):
         self._finish_test_cell(cell, index, grade_id, points, outcomes, reason,
                                time.monotonic() - start)
 
-    def _rehearsed(self, grade_id: str, context: dict) -> list:
+    def _rehearsed(self, grade_id: str, context: dict) -> Rehearsal:
         try:
             return rehearse(self._declared, grade_id, context)
-        except Exception as exc:  # noqa: BLE001 - without a batch the calls go one by one
+        except Exception as exc:  # noqa: BLE001 - without it, the calls go one by one
             self.log.warning("%s: the checks could not be rehearsed (%s); no batched calls",
                              grade_id, exc)
-            return []
+            return Rehearsal([], {})
 
     def _check_context(self) -> dict:
         """What checks may know besides the bridge: the wall and CPU time of each cell that ran

@@ -24,6 +24,12 @@ CHECKS_DIR = Path(__file__).resolve().parent
 # An empty ini file: whatever pytest configuration the course directory holds does not
 # change how the checks run.
 PYTEST_INI = CHECKS_DIR / "pytest.ini"
+# pytest's plugins the checks have no use for: a third of each session's start-up, six
+# sessions a submission. (unraisableexception: its teardown runs gc.collect() five times,
+# over a second with Keras loaded.)
+UNUSED_PLUGINS = ("cacheprovider", "randomly", "xdist", "unraisableexception", "doctest",
+                  "junitxml", "pastebin", "stepwise", "debugging", "setuponly", "setupplan",
+                  "faulthandler", "freeze_support", "threadexception", "python_path", "anyio")
 
 
 @dataclass(frozen=True)
@@ -82,32 +88,131 @@ def _failure(excinfo) -> dict:
     }
 
 
-def _forgiving(test):
+def _forgiving(test, recorder=None):
     """A property check's body that never fails (rehearse): every example counts as passed,
-    so Hypothesis draws the examples it draws for a student whose every answer is right."""
-    from hypothesis.errors import HypothesisException
+    so Hypothesis draws the examples it draws for a student whose every answer is right.
+    `recorder` hears of each example before its body can change it, then of its outcome:
+    "ran", "rejected" (assume()) or "stopped" (Hypothesis's own control flow)."""
+    from hypothesis.errors import HypothesisException, UnsatisfiedAssumption
 
     @functools.wraps(test)  # the same source and signature: derandomized, the same seed
     def body(*args, **kwargs):
+        outcome = "ran"
+        heard = recorder.drawn(args, kwargs) if recorder else None
         try:
             return test(*args, **kwargs)
-        except HypothesisException:  # assume(), and Hypothesis's own control flow
+        except UnsatisfiedAssumption:
+            outcome = "rejected"
+            raise
+        except HypothesisException:
+            outcome = "stopped"
             raise
         except Exception:  # noqa: BLE001 - the stand-in's answers are all None
             return None
+        finally:
+            if recorder:
+                recorder.outcome(heard, outcome)
 
     return body
 
 
+class _Recorder:
+    """A property check's examples as its rehearsal draws them: [(arguments, outcome)], or
+    None once one cannot be replayed (a positional argument, st.data(): draws made in the
+    body depend on the body; a value that cannot be copied)."""
+
+    def __init__(self, fixtures: set[str]):
+        self._fixtures = fixtures
+        self.examples: list | None = []
+
+    def drawn(self, args, kwargs):
+        from hypothesis.strategies import DataObject
+
+        drawn = {k: v for k, v in kwargs.items() if k not in self._fixtures}
+        if args or any(isinstance(v, DataObject) for v in drawn.values()):
+            return None
+        return _copied(drawn)
+
+    def outcome(self, drawn, outcome: str) -> None:
+        if self.examples is None or drawn is None or outcome == "stopped":
+            self.examples = None
+        else:
+            self.examples.append((drawn, outcome))
+
+
+def _copied(values: dict) -> dict | None:
+    try:
+        return copy.deepcopy(values)
+    except Exception:  # noqa: BLE001 - what cannot be copied cannot be replayed
+        return None
+
+
+_NONE = object()
+
+
+def _replay_passes(item, examples: list[tuple[dict, str]]) -> bool:
+    """Run a property check on the examples its rehearsal drew, as Hypothesis's explicit
+    examples (each through Hypothesis's own execution: its seeded PRNG, its build context)
+    and nothing else. Derandomized, Hypothesis draws exactly those while the answers pass,
+    so a pass here is the pass its full run gives, for a fraction of its cost. False for
+    anything else (a failure; an example rejected that was not, or the reverse): the full
+    run then says what, with its search and shrinking, as without replay."""
+    from hypothesis import Phase, example, settings
+    from hypothesis.errors import UnsatisfiedAssumption
+
+    wrapped = item.obj
+    handle = wrapped.hypothesis
+    inner = handle.inner_test
+
+    def holder():
+        """Where @example() collects them."""
+
+    for drawn, _ in reversed(examples):  # Hypothesis runs the last one listed first
+        holder = example(**copy.deepcopy(drawn))(holder)
+    seen: list[str] = []
+
+    @functools.wraps(inner)
+    def body(*args, **kwargs):
+        try:
+            result = inner(*args, **kwargs)
+        except UnsatisfiedAssumption:
+            seen.append("rejected")
+            raise
+        seen.append("ran")
+        return result
+
+    saved_examples = wrapped.__dict__.get("hypothesis_explicit_examples", _NONE)
+    saved_settings = wrapped._hypothesis_internal_use_settings
+    wrapped.hypothesis_explicit_examples = holder.hypothesis_explicit_examples
+    wrapped._hypothesis_internal_use_settings = settings(saved_settings, phases=(Phase.explicit,))
+    handle.inner_test = body
+    try:
+        wrapped(**{name: item.funcargs[name] for name in item._fixtureinfo.argnames})
+    except (Exception, pytest.fail.Exception):  # noqa: BLE001 - the full run says what
+        return False
+    finally:
+        handle.inner_test = inner
+        wrapped._hypothesis_internal_use_settings = saved_settings
+        if saved_examples is _NONE:
+            del wrapped.hypothesis_explicit_examples
+        else:
+            wrapped.hypothesis_explicit_examples = saved_examples
+    return seen == [outcome for _, outcome in examples]
+
+
 class _CollectOutcomes:
     def __init__(self, student, path: Path, label: str, grade_id: str | None = None,
-                 rehearsal: bool = False):
+                 rehearsal: bool = False, replay: dict | None = None):
         self._student = student
         self._path = path
         self._label = label
         self._grade_id = grade_id
         self._rehearsal = rehearsal
+        self._replay = replay or {}
         self.outcomes: list[TestOutcome] = []
+        # rehearsal: each property check's examples, [(drawn arguments, outcome)], or None
+        # where they cannot be replayed
+        self.examples: dict[str, list | None] = {}
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
@@ -115,12 +220,25 @@ class _CollectOutcomes:
         swap = self._rehearsal and handle is not None
         if swap:
             inner = handle.inner_test  # Hypothesis's documented seam for wrapping a test body
-            handle.inner_test = _forgiving(inner)
+            recorder = _Recorder(set(item.funcargs))
+            handle.inner_test = _forgiving(inner, recorder)
         try:
             yield
         finally:
             if swap:
                 handle.inner_test = inner
+                self.examples[item.nodeid] = recorder.examples
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem):
+        examples = self._replay.get(pyfuncitem.nodeid)
+        if not examples or getattr(pyfuncitem.obj, "hypothesis", None) is None:
+            return None
+        saved = _checkpoint(self._student)
+        if _replay_passes(pyfuncitem, examples):
+            return True
+        _restore(self._student, saved)
+        return None  # pytest runs it in full
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pycollect_makemodule(self, module_path, parent):
@@ -168,15 +286,40 @@ class _CollectOutcomes:
             ))
 
 
-def run_checks(assignment: Assignment, student, grade_id=None, rehearsal: bool = False) -> list[TestOutcome]:
+def _checkpoint(student):
+    """What the bridge and the checks' context hold before a replay, to go back to for the
+    full run (KernelStudent: its replies made ahead; the context: what checks appended)."""
+    own = getattr(student, "checkpoint", None)
+    context = getattr(student, "context", None)
+    return (own() if own else None,
+            {k: copy.copy(v) for k, v in context.items()} if isinstance(context, dict) else None)
+
+
+def _restore(student, saved) -> None:
+    own, context = saved
+    if own is not None:
+        student.restore(own)
+    if context is not None:
+        student.context.clear()
+        student.context.update(context)
+
+
+def run_checks(assignment: Assignment, student, grade_id=None, rehearsal: bool = False,
+               replay: dict | None = None) -> list[TestOutcome]:
     """Run the checks of `assignment` (all; or one grade_id's, or those of a collection of
-    grade_ids) against `student`; with `rehearsal`, no property check fails (rehearse)."""
+    grade_ids) against `student`; with `rehearsal`, no property check fails (rehearse); with
+    `replay` (a Rehearsal's examples), a property check first runs on those alone."""
+    return _session(assignment, student, grade_id, rehearsal, replay).outcomes
+
+
+def _session(assignment: Assignment, student, grade_id, rehearsal: bool,
+             replay: dict | None) -> _CollectOutcomes:
     path = check_module_path(assignment).resolve()
     checks_module(assignment)  # imported here: an error in it is the instructor's, said plainly
-    plugin = _CollectOutcomes(student, path, f"{assignment.name}.checks", grade_id, rehearsal)
-    args = [str(path), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
-            # its teardown runs gc.collect() five times: over a second with Keras loaded
-            "-p", "no:unraisableexception", "--noconftest", "-c", str(PYTEST_INI),
+    plugin = _CollectOutcomes(student, path, f"{assignment.name}.checks", grade_id, rehearsal,
+                              replay)
+    args = [str(path), "-q", *(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")),
+            "--noconftest", "-c", str(PYTEST_INI),
             "--rootdir", str(path.parent), "-o", "addopts=", "--assert=plain",
             "-W", "ignore::DeprecationWarning"]
     # A big input (a batch of 28x28 images) is shown summarised, never dumped whole.
@@ -185,27 +328,35 @@ def run_checks(assignment: Assignment, student, grade_id=None, rehearsal: bool =
         code = pytest.main(args, plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
         raise RuntimeError(f"the checks for {assignment.name} could not run (pytest exit {int(code)})")
-    return plugin.outcomes
+    return plugin
 
 
-_REHEARSED: dict[tuple, list] = {}
+@dataclass(frozen=True)
+class Rehearsal:
+    """What the checks of a test cell do when every answer is right."""
+    calls: list      # the function calls they make, in order: KernelStudent.prefetch's batch
+    examples: dict   # each property check's examples (nodeid -> [(arguments, outcome)]): replay
 
 
-def rehearse(assignment: Assignment, grade_id: str, context: dict | None = None) -> list[tuple]:
-    """The function calls the checks of `grade_id` make, in order, when every answer is right
-    (up to the first request that is not a function call): what KernelStudent.prefetch makes
-    ahead in a batch. Derandomized Hypothesis draws the same examples in the real run as long
-    as the student's answers pass; from the first that fails (and its shrinking) the calls go
-    one by one. Once per checks file and grade_id in this process: it does not depend on the
-    student."""
+_REHEARSED: dict[tuple, Rehearsal] = {}
+
+
+def rehearse(assignment: Assignment, grade_id, context: dict | None = None) -> Rehearsal:
+    """The checks of `grade_id` run with a stand-in student whose answers are None and whose
+    property checks never fail: the function calls they make (up to the first request that
+    is not a function call), and the examples derandomized Hypothesis draws. The real run
+    draws the same as long as the student's answers pass; from the first that fails (and its
+    shrinking) the calls go one by one. Once per checks file and grade_id in this process: it
+    does not depend on the student."""
     from autograder.bridge import RehearsalStudent
 
     path = check_module_path(assignment).resolve()
     key = (str(path), path.stat().st_mtime_ns, grade_id)
     if key not in _REHEARSED:
         stand_in = RehearsalStudent(copy.deepcopy(context or {}))
-        run_checks(assignment, stand_in, grade_id=grade_id, rehearsal=True)
-        _REHEARSED[key] = list(stand_in.calls)
+        examples = _session(assignment, stand_in, grade_id, True, None).examples
+        _REHEARSED[key] = Rehearsal(list(stand_in.calls),
+                                    {k: v for k, v in examples.items() if v})
     return _REHEARSED[key]
 
 

@@ -158,8 +158,9 @@ def test_batched_calls_give_every_catalogue_the_same_outcomes(name, tmp_path):
         live = run_checks(assignment, student, grade_id=cells)
         requests.setdefault("live", kernel.requests)
         student, kernel = _student(dict(namespace))
-        student.prefetch(rehearse(assignment, cells, {}))
-        batched = run_checks(assignment, student, grade_id=cells)
+        rehearsal = rehearse(assignment, cells, {})
+        student.prefetch(rehearsal.calls)
+        batched = run_checks(assignment, student, grade_id=cells, replay=rehearsal.examples)
         requests.setdefault("batched", kernel.requests)
         assert _outcomes(batched) == _outcomes(live), mutant.name if mutant else "reference"
     assert requests["batched"] < requests["live"] / 2, requests
