@@ -22,8 +22,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import (assignments, build, course, datasets, dispatch, sandbox, secret, slots,
-                        tamper, timing)
+from autograder import (assignments, build, cluster, course, datasets, dispatch, sandbox, secret,
+                        slots, tamper, timing)
 from autograder.checks import runner
 from autograder.quiet import import_tensorflow
 
@@ -288,7 +288,7 @@ def grade_one(root: Path, api, assignment: str, student: str, notebooks: list[st
 
 def grade(root: Path, assignment: str, students: list[str] | None = None,
           isolation: str | None = None, progress=None, regrade: bool = False,
-          jobs: int | None = None) -> list[StudentResult]:
+          jobs: int | None = None, ray: str | None = None) -> list[StudentResult]:
     """Grade every submission of `assignment` (or just `students`), in student order.
 
     `isolation` is the level the kernels run under; by default the best this
@@ -296,7 +296,9 @@ def grade(root: Path, assignment: str, students: list[str] | None = None,
     an earlier run finished is kept when nothing it depends on changed (so a
     killed batch resumes where it stopped), unless `regrade`. `jobs` submissions
     are graded at once (autograder.slots; default: as many as cores and memory
-    allow); `progress(result)` is called as each finishes, from one thread at a time.
+    allow; with `ray`, a Ray cluster's address, each slot is an actor there: autograder.cluster,
+    as many as its CPUs by default); `progress(result)` is called as each finishes, from one
+    thread at a time.
     """
     if isolation is None:
         isolation = sandbox.probe().level
@@ -311,11 +313,26 @@ def grade(root: Path, assignment: str, students: list[str] | None = None,
     max_points = max_score(api, assignment)
     if students is None:
         students = submitted_students(root, assignment)
-    if jobs is None:
-        jobs = slots.default_jobs(kernel_memory(root), len(students))
-    if jobs < 1:
+    if jobs is not None and jobs < 1:
         raise ValueError(f"--jobs must be at least 1, not {jobs}")
-    jobs = min(jobs, max(1, len(students)))
+    started_ray = cluster.connect(ray, jobs) if ray else False
+    try:
+        if jobs is None:
+            jobs = cluster.cluster_cpus() if ray else slots.default_jobs(kernel_memory(root),
+                                                                       len(students))
+        jobs = min(jobs, max(1, len(students)))
+        return _grade_batch(root, assignment, students, notebooks, max_points, isolation,
+                            data_dirs, regrade, api, jobs,
+                            cluster.RayWorker if ray else dispatch.Worker, progress)
+    finally:
+        if started_ray:
+            cluster.disconnect()
+
+
+def _grade_batch(root: Path, assignment: str, students: list[str], notebooks: list[str],
+                 max_points: float, isolation: str, data_dirs: list[str], regrade: bool, api,
+                 jobs: int, worker_class, progress) -> list[StudentResult]:
+    """`students` in `jobs` slots, each with a worker of `worker_class`; results in order."""
     work = queue.SimpleQueue()
     for student in students:
         work.put(student)
@@ -323,7 +340,7 @@ def grade(root: Path, assignment: str, students: list[str] | None = None,
     reporting = threading.Lock()
     with tempfile.TemporaryDirectory(prefix="dlgrade-slots-") as lock_dir:
         def slot(number: int) -> None:
-            with dispatch.Worker() as worker:
+            with worker_class() as worker:
                 while True:
                     try:
                         student = work.get_nowait()
@@ -383,6 +400,8 @@ def grade_submission(root: Path, assignment: str, student: str, notebooks: list[
     """grade_one, in the worker process (autograder.dispatch), with its own nbgrader API.
     `slot` is (this slot's number: its kernels' uid, the batch's lock folder or None)."""
     number, lock_dir = slot
+    if lock_dir:  # another node of a cluster: a lock of its own, for its own machine
+        Path(lock_dir).mkdir(parents=True, exist_ok=True)
     lock = slots.SlotLock(lock_dir) if lock_dir else None
     slots.use(lock)
     with lock.shared() if lock else contextlib.nullcontext():

@@ -1,6 +1,6 @@
 """Grading throughput: `dlgrade grade` against plain `nbgrader autograde`, interleaved.
 
-    python bench/throughput.py [ASSIGNMENT ...] [-n 10] [--rounds 2]
+    python bench/throughput.py [ASSIGNMENT ...] [-n 10] [--rounds 2] [--jobs N] [--ray local]
 
 For each assignment (default: conv-pooling, the numpy kind, and mnist-ann, the Keras
 kind) it builds two courses in a scratch folder holding the same N submissions (the
@@ -12,11 +12,15 @@ solution notebook, as an honest class hands it in):
   as nbgrader does it (`nbgrader autograde A --force`: no sandbox, only the notebook's
   public asserts, no hidden checks).
 
-The two alternate round by round, so a busy machine slows both alike. Printed per
+With `--ray ADDRESS`, a third: the same dlgrade run with its slots as Ray actors
+(`dlgrade grade A --ray ADDRESS`; `local` starts a Ray instance on this machine, each round).
+
+They alternate round by round, so a busy machine slows them alike. Printed per
 assignment: seconds per submission of each (the median round), the throughput ratio
 (plain's time / dlgrade's: above 1 means dlgrade grades faster), and each run's peak
 memory (the largest resident set of the grading process or of any kernel it started; this
-process never imports TensorFlow, whose size a forked child would report as its own).
+process never imports TensorFlow, whose size a forked child would report as its own), and
+with --ray, Ray's throughput as a fraction of the local slots'.
 Run on demand, not in CI; the issue's targets are in the README.
 """
 from __future__ import annotations
@@ -104,12 +108,15 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     return seconds, int(done.stdout.split()[-1])
 
 
-def bench(assignment: str, scratch: Path, n: int, rounds: int, jobs: int | None = None) -> dict:
+def bench(assignment: str, scratch: Path, n: int, rounds: int, jobs: int | None = None,
+          ray: str | None = None) -> dict:
     ours, plain = prepare(scratch, assignment, n)
-    runs = {"dlgrade": [], "nbgrader": []}
     slots = ["--jobs", str(jobs)] if jobs else []
     commands = {"dlgrade": ([_bin("dlgrade"), "grade", assignment, "--regrade", "--json", *slots], ours),
                 "nbgrader": ([_bin("nbgrader"), "autograde", assignment, "--force", "--create"], plain)}
+    if ray:  # the same slots as Ray actors (a local instance: started and stopped each round)
+        commands["dlgrade --ray"] = (commands["dlgrade"][0] + ["--ray", ray], ours)
+    runs = {name: [] for name in commands}
     for _ in range(rounds):
         for name, (command, cwd) in commands.items():
             runs[name].append(timed(command, cwd))
@@ -123,6 +130,9 @@ def bench(assignment: str, scratch: Path, n: int, rounds: int, jobs: int | None 
                         "peak_mib": max(m for _, m in measured)}
     result["throughput_ratio"] = round(result["nbgrader"]["seconds_per_submission"]
                                        / result["dlgrade"]["seconds_per_submission"], 2)
+    if ray:  # Ray's throughput as a fraction of the local slots'
+        result["ray_vs_local"] = round(result["dlgrade"]["seconds_per_submission"]
+                                       / result["dlgrade --ray"]["seconds_per_submission"], 2)
     return result
 
 
@@ -134,22 +144,30 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=None,
                         help="dlgrade's slots (default: dlgrade's own, as many as cores and memory "
                              "allow); plain nbgrader grades one at a time, as it does")
+    parser.add_argument("--ray", metavar="ADDRESS", default=None,
+                        help="also grade with `dlgrade grade --ray ADDRESS` ('local': a Ray "
+                             "instance on this machine) and print its throughput against the "
+                             "local slots'")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="dlgrade-throughput-") as scratch:
         for assignment in args.assignments:
-            results.append(bench(assignment, Path(scratch), args.n, args.rounds, args.jobs))
+            results.append(bench(assignment, Path(scratch), args.n, args.rounds, args.jobs,
+                                 args.ray))
             if not args.json:
                 r = results[-1]
                 print(f"{assignment}: {r['submissions']} submissions x {r['rounds']} rounds, "
                       f"dlgrade --jobs {r['jobs']} (each graded {r['reference_score']} by dlgrade)")
-                for name in ("dlgrade", "nbgrader"):
-                    print(f"  {name:9} {r[name]['seconds_per_submission']:7.2f} s a submission, "
-                          f"peak {r[name]['peak_mib']:,} MiB")
+                for name in ("dlgrade", "nbgrader", "dlgrade --ray"):
+                    if name in r:
+                        print(f"  {name:13} {r[name]['seconds_per_submission']:7.2f} s a "
+                              f"submission, peak {r[name]['peak_mib']:,} MiB")
                 faster = "faster" if r["throughput_ratio"] >= 1 else "slower"
                 print(f"  throughput ratio {r['throughput_ratio']:.2f} (dlgrade {faster} than plain "
                       "nbgrader)")
+                if "ray_vs_local" in r:
+                    print(f"  Ray: {r['ray_vs_local']:.2f} of the local slots' throughput")
     if args.json:
         print(json.dumps(results, indent=1))
     return 0

@@ -28,6 +28,12 @@ def add_parser(subparsers) -> None:
                         help="grade N submissions at once, each in its own slot (worker process, "
                              "kernel uid, cgroup); the timed training cell runs alone meanwhile. "
                              "Default: as many as this machine's cores and memory allow")
+    parser.add_argument("--ray", metavar="ADDRESS", default=None,
+                        help="grade on a Ray cluster, each slot an actor on some node: ADDRESS "
+                             "as ray.init takes it ('auto', 'ray://head:10001'), or 'local' for a "
+                             "Ray instance started here. Every node needs dlgrade installed and "
+                             "the course folder at the same path. --jobs defaults to the "
+                             "cluster's CPUs")
     parser.add_argument("--calibrate", action="store_true",
                         help="time the reference solution first when this device has no "
                              "calibration for the assignment (see `dlgrade calibrate`)")
@@ -143,7 +149,8 @@ def run(args) -> int:
     students = args.student or grading.submitted_students(root, args.assignment)
     with progress_reporter(args.assignment, len(students), quiet=args.json) as progress:
         results = grading.grade(root, args.assignment, students, isolation=isolation.level,
-                                progress=progress, regrade=args.regrade, jobs=args.jobs)
+                                progress=progress, regrade=args.regrade, jobs=args.jobs,
+                                ray=args.ray)
     if args.json:
         print(json.dumps({"assignment": args.assignment,
                           "students": {r.student: r.to_dict() for r in results}}, indent=1))

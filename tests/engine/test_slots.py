@@ -204,6 +204,12 @@ def test_two_slots_grade_the_batch_with_each_timed_cell_alone(tmp_path, monkeypa
     assert [r.student for r in results] == list(students)  # in order, whatever finished first
     assert sorted(seen) == sorted(students)
     assert all((r.status, r.score) == ("graded", 2.0) for r in results), results
+    assert_timed_cells_alone_and_slots_side_by_side(log, students)
+    again = grading.grade(tmp_path, "toy", isolation="none", jobs=2)
+    assert all(r.kept and r.score == 2.0 for r in again)  # resume with two slots
+
+
+def assert_timed_cells_alone_and_slots_side_by_side(log: Path, students: dict) -> None:
     intervals = [line.split() for line in log.read_text().splitlines()]
     assert len(intervals) == 2 * len(students)
     trains = [(who, float(a), float(b)) for who, what, a, b in intervals if what == "train"]
@@ -215,5 +221,3 @@ def test_two_slots_grade_the_batch_with_each_timed_cell_alone(tmp_path, monkeypa
     # the two slots did run side by side: the first two students' long cells overlapped
     setups = {who: (float(a), float(b)) for who, what, a, b in intervals if what == "setup"}
     assert setups["a"][0] < setups["b"][1] and setups["b"][0] < setups["a"][1], setups
-    again = grading.grade(tmp_path, "toy", isolation="none", jobs=2)
-    assert all(r.kept and r.score == 2.0 for r in again)  # resume with two slots
