@@ -13,6 +13,8 @@ added by the executor goes through the same codec, so both behave alike.
 from __future__ import annotations
 
 import collections
+import functools
+import hashlib
 import inspect
 import json
 import secrets
@@ -189,10 +191,20 @@ class LocalStudent:
         return rebuild(loads(dumps(payload)))
 
 
+@functools.lru_cache(maxsize=1)
 def kernel_bootstrap() -> str:
     """Code that installs the bridge's kernel end (autograder/kernel/bridge.py) as
-    `__dlgrade__` in a kernel."""
-    return f"__dlgrade__ = {{}}\nexec({inspect.getsource(kernel_side)!r}, __dlgrade__)\n"
+    `__dlgrade__` in a kernel; where an earlier test cell installed this very version, it only
+    lets go of what that cell's checks kept there (its models), as a fresh install would."""
+    source = inspect.getsource(kernel_side)
+    version = hashlib.sha256(source.encode()).hexdigest()[:16]
+    return (f"if isinstance(globals().get('__dlgrade__'), dict) and "
+            f"__dlgrade__.get('VERSION') == {version!r} and "
+            f"isinstance(__dlgrade__.get('KEPT'), dict):\n"
+            f"    __dlgrade__['KEPT'].clear()\n"
+            f"else:\n"
+            f"    __dlgrade__ = {{'VERSION': {version!r}}}\n"
+            f"    exec({source!r}, __dlgrade__)\n")
 
 
 def _batch_replies(outputs: list, batch: str) -> list[dict]:

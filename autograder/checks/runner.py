@@ -163,12 +163,18 @@ def _replay_passes(item, examples: list[tuple[dict, str]]) -> bool:
     wrapped = item.obj
     handle = wrapped.hypothesis
     inner = handle.inner_test
+    saved_settings = getattr(wrapped, "_hypothesis_internal_use_settings", None)
+    if saved_settings is None:  # not Hypothesis's own wrapper (another decorator around it)
+        return False
 
     def holder():
         """Where @example() collects them."""
 
-    for drawn, _ in reversed(examples):  # Hypothesis runs the last one listed first
-        holder = example(**copy.deepcopy(drawn))(holder)
+    try:
+        for drawn, _ in reversed(examples):  # Hypothesis runs the last one listed first
+            holder = example(**copy.deepcopy(drawn))(holder)
+    except Exception:  # noqa: BLE001 - what cannot be an example runs in full
+        return False
     seen: list[str] = []
 
     @functools.wraps(inner)
@@ -182,7 +188,6 @@ def _replay_passes(item, examples: list[tuple[dict, str]]) -> bool:
         return result
 
     saved_examples = wrapped.__dict__.get("hypothesis_explicit_examples", _NONE)
-    saved_settings = wrapped._hypothesis_internal_use_settings
     wrapped.hypothesis_explicit_examples = holder.hypothesis_explicit_examples
     wrapped._hypothesis_internal_use_settings = settings(saved_settings, phases=(Phase.explicit,))
     handle.inner_test = body

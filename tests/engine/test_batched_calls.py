@@ -164,3 +164,15 @@ def test_batched_calls_give_every_catalogue_the_same_outcomes(name, tmp_path):
         requests.setdefault("batched", kernel.requests)
         assert _outcomes(batched) == _outcomes(live), mutant.name if mutant else "reference"
     assert requests["batched"] < requests["live"] / 2, requests
+
+
+def test_the_bridge_is_installed_once_per_kernel_and_forgets_what_a_cell_kept():
+    student, kernel = _student({"double": _double})
+    bridge = kernel.namespace["__dlgrade__"]
+    student.keep("double", 3)
+    assert len(bridge["KEPT"]) == 1
+    KernelStudent(kernel.run).install()  # the next test cell's
+    assert kernel.namespace["__dlgrade__"] is bridge and bridge["KEPT"] == {}
+    del kernel.namespace["__dlgrade__"]  # the student's code lost it: installed again
+    KernelStudent(kernel.run).install()
+    assert kernel.namespace["__dlgrade__"] is not bridge and "call" in kernel.namespace["__dlgrade__"]

@@ -8,6 +8,8 @@ from autograder.bridge import LocalStudent
 from autograder.checks.runner import rehearse, run_checks
 
 CHECKS = '''
+import functools
+
 from hypothesis import assume, given, strategies as st
 from autograder.checks import grade, property_settings
 
@@ -26,6 +28,21 @@ def test_g_may_pass(student, x):
     y = student.function("g")(x)
     assume(y != "skip")
     assert y == x
+
+
+def logged(check):
+    @functools.wraps(check)
+    def wrapper(*args, **kwargs):
+        return check(*args, **kwargs)
+    return wrapper
+
+
+@grade("test_f")
+@logged
+@property_settings(max_examples=5)
+@given(x=st.integers(0, 30))
+def test_f_wrapped(student, x):
+    assert student.function("f")(x) == 2 * x, f"f({x}) should be {2 * x}"
 
 
 @grade("test_f")
@@ -66,7 +83,9 @@ def _run(toy, f, g, replay):
 def test_the_rehearsal_records_what_can_be_replayed(tmp_path):
     examples = rehearse(_toy(tmp_path), "test_f").examples
     names = {nodeid.split("::")[-1]: drawn for nodeid, drawn in examples.items()}
-    assert set(names) == {"test_f_doubles", "test_g_may_pass"}  # st.data(): drawn in the body
+    # st.data(): drawn in the body; a decorator around Hypothesis's wrapper is recorded, and
+    # replayed as the full run it then is (below)
+    assert set(names) == {"test_f_doubles", "test_g_may_pass", "test_f_wrapped"}
     assert len(names["test_f_doubles"]) == 15
     assert all(set(kwargs) == {"x"} and outcome == "ran" for kwargs, outcome in names["test_f_doubles"])
 
@@ -83,7 +102,7 @@ def test_a_right_answer_passes_on_the_rehearsed_examples_alone(tmp_path):
     nodeid = next(n for n in rehearsal.examples if n.endswith("test_f_doubles"))
     only = {**rehearsal.examples, nodeid: [({"x": 7}, "ran")]}
     _, seen = _run(toy, lambda x: 2 * x, lambda x: x, only)
-    assert seen["f"][:1] == [7] and len(seen["f"]) == 1 + 5  # 5: the st.data() check's
+    assert seen["f"][:1] == [7] and len(seen["f"]) == 1 + 5 + 5  # the other two checks' 5 each
 
 
 def test_a_wrong_answer_gets_the_full_runs_outcome(tmp_path):
