@@ -16,8 +16,8 @@ and write the autograded notebooks and the gradebook there.
 from __future__ import annotations
 
 import os
-import traceback
 
+from autograder import dispatch
 from autograder.dispatch import WorkerDied
 
 # What a node's actors need from this process's environment (Ray's own runtime_env carries it).
@@ -28,13 +28,10 @@ _ACTOR = None
 
 
 class _Slot:
-    """The actor: function(*args) in its process, ("ok", value) or ("error", text) back."""
+    """The actor: function(*args) in its process, answered as a local worker answers."""
 
     def run(self, function, args):
-        try:
-            return "ok", function(*args)
-        except Exception:  # noqa: BLE001 - the batch reports it for this submission
-            return "error", traceback.format_exc(limit=8)
+        return dispatch.answer(function, args)
 
 
 def _actor_class():
@@ -107,7 +104,7 @@ class RayWorker:
         if self._actor is None:
             self._actor = _actor_class().remote()
         try:
-            status, value = ray.get(self._actor.run.remote(function, args))
+            reply = ray.get(self._actor.run.remote(function, args))
         except RayTaskError as exc:  # not ours to catch in the actor: say it plainly
             raise RuntimeError(str(exc).strip().splitlines()[-1]) from None
         except RayActorError as exc:
@@ -116,9 +113,7 @@ class RayWorker:
         except RayError as exc:  # the object store or the node lost it
             self._actor = None
             raise WorkerDied(f"the grader's Ray worker failed: {type(exc).__name__}") from None
-        if status == "error":
-            raise RuntimeError(value.strip().splitlines()[-1])
-        return value
+        return dispatch.result(reply)
 
     def close(self) -> None:
         if self._actor is not None:

@@ -46,10 +46,28 @@ def _serve(connection, parent: int) -> None:
             sys.stderr.flush()
             os._exit(0)
         function, args = request
+        reply = answer(function, args)
         try:
-            connection.send(("ok", function(*args)))
-        except Exception:  # noqa: BLE001 - the batch reports it for this submission
+            connection.send(reply)
+        except Exception:  # noqa: BLE001 - a result that cannot be sent: said as an error
             connection.send(("error", traceback.format_exc(limit=8)))
+
+
+def answer(function, args) -> tuple[str, object]:
+    """function(*args) as a worker (this module's, or a Ray actor) answers it: ("ok", its
+    result) or ("error", its traceback), for the batch to report for this submission."""
+    try:
+        return "ok", function(*args)
+    except Exception:  # noqa: BLE001 - the batch reports it for this submission
+        return "error", traceback.format_exc(limit=8)
+
+
+def result(reply: tuple[str, object]):
+    """The value of a worker's answer; its error raised here, the traceback's last line."""
+    status, value = reply
+    if status == "error":
+        raise RuntimeError(value.strip().splitlines()[-1])
+    return value
 
 
 def describe(exitcode: int | None) -> str:
@@ -95,10 +113,7 @@ class Worker:
                 if not self._process.is_alive():
                     break
             if self._connection.poll(0):
-                status, value = self._connection.recv()
-                if status == "error":
-                    raise RuntimeError(value.strip().splitlines()[-1])
-                return value
+                return result(self._connection.recv())
         except (EOFError, BrokenPipeError, ConnectionResetError):
             pass
         self._process.join(timeout=5)
