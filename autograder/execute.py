@@ -23,7 +23,7 @@ import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Float, Integer, Unicode
+from traitlets import Bool, Float, Integer, Unicode, default
 
 from autograder import assignments, slots, timing
 from autograder.bridge import RESULT_MIME, KernelStudent, StudentError
@@ -137,6 +137,12 @@ class TrustedExecute(Execute):
     submission_timeout = Integer(600, help="Seconds a whole submission may take, its cells and "
                                            "its checks, besides its training cell's own time; "
                                            "what is left then is not run.").tag(config=True)
+
+    @default("shutdown_kernel")
+    def _kill_when_done(self):
+        # A student's kernel has nothing to save when its notebook is done: no shutdown
+        # request and wait (a tenth of a second a submission), the kernel is killed.
+        return "immediate"
 
     def preprocess(self, nb, resources, km=None):
         info = resources.get("nbgrader", {})

@@ -163,3 +163,39 @@ def test_the_launcher_starts_nothing_once_its_grader_is_gone():
     assert (orphaned.returncode, orphaned.stdout) == (1, "")
     started = launch(os.getpid())
     assert (started.returncode, started.stdout) == (0, "kernel started\n")
+
+
+def test_a_kernel_is_ready_at_once_without_a_debugger_and_is_killed_when_done(tmp_path):
+    """The launcher (no debugpy), the client's readiness (no wait for IOPub to fall silent)
+    and the kill at the end: the first cell's output still arrives whole, the submission's
+    own modules import, and the kernel is gone after shutdown."""
+    import asyncio
+
+    from autograder.execute import TrustedExecute
+
+    (tmp_path / "helper.py").write_text("ANSWER = 42\n")
+    code = ("import sys\nprint('debugpy blocked:', sys.modules.get('debugpy', 0) is None)\n"
+            "import helper\nprint('helper:', helper.ANSWER)\n"
+            "try:\n    import debugpy\nexcept ImportError:\n    print('no debugger')\n")
+
+    async def run() -> tuple[str, int]:
+        manager = (sandbox.SandboxKernelManager if sandbox.probe().level != "none"
+                   else sandbox.QuietKernelManager)(kernel_name="python3")
+        await manager.start_kernel(cwd=str(tmp_path))
+        client = manager.client()
+        client.start_channels()
+        out, pid = [], manager.provisioner.process.pid
+        try:
+            await client.wait_for_ready(timeout=60)
+            reply = await client.execute_interactive(
+                code, timeout=60, output_hook=lambda msg: out.append(msg["content"].get("text", "")))
+            assert reply["content"]["status"] == "ok"
+        finally:
+            client.stop_channels()
+            await manager.shutdown_kernel(now=True)
+        return "".join(out), pid
+
+    text, pid = asyncio.run(run())
+    assert text == "debugpy blocked: True\nhelper: 42\nno debugger\n"
+    assert sandbox.process_tree_cpu(pid) is None  # killed and reaped
+    assert TrustedExecute().shutdown_kernel == "immediate"
