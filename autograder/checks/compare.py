@@ -5,6 +5,9 @@ their own message, and small arrays are shown in full.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import numpy as np
 
 from autograder.text import shown
@@ -24,6 +27,26 @@ class Mismatch(AssertionError):
     def __init__(self, message: str, detail: dict):
         super().__init__(message)
         self.detail = detail
+
+
+_REHEARSING = contextvars.ContextVar("dlgrade_rehearsing", default=False)
+
+
+@contextlib.contextmanager
+def rehearsing():
+    """While checks.runner rehearses a test cell's checks with a stand-in whose answers are
+    all None: the comparisons here let such an answer pass, so the rehearsal goes on to the
+    calls a right answer's run makes next (a course example's second input, and on)."""
+    token = _REHEARSING.set(True)
+    try:
+        yield
+    finally:
+        _REHEARSING.reset(token)
+
+
+def stand_in_answer(actual) -> bool:
+    """The rehearsal's None answer (never a student's: outside `rehearsing()` it is False)."""
+    return actual is None and _REHEARSING.get()
 
 
 def _table(a) -> list | float | None:
@@ -54,6 +77,8 @@ def _show(a: np.ndarray) -> str:
 def assert_array_matches(actual, expected, what: str = "result", *, atol: float = 1e-6,
                          rtol: float = 1e-6) -> None:
     """Assert actual equals expected within tolerance, explaining any difference."""
+    if stand_in_answer(actual):
+        return
     expected = np.asarray(expected)
     if not isinstance(actual, (np.ndarray, list, tuple, int, float, np.number)) or isinstance(actual, bool):
         raise _mismatch(f"{what}: expected a numpy array, got {type(actual).__name__}", what, "type", expected)
@@ -101,6 +126,8 @@ def typed(value, limit: int = 12, array: bool = True) -> str:
 
 def assert_value_equals(actual, expected, what: str = "result") -> None:
     """Exact comparison for ints, strings, tuples; the type must match too."""
+    if stand_in_answer(actual):
+        return
     if isinstance(expected, bool) or isinstance(actual, bool):
         ok = actual is expected
     elif isinstance(expected, int):

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from autograder.assignments import Assignment, import_path
+from autograder.checks import compare
 from autograder.text import clean
 
 CHECKS_DIR = Path(__file__).resolve().parent
@@ -329,7 +330,8 @@ def _session(assignment: Assignment, student, grade_id, rehearsal: bool,
             "-W", "ignore::DeprecationWarning"]
     # A big input (a batch of 28x28 images) is shown summarised, never dumped whole.
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
-            np.printoptions(threshold=200, edgeitems=3):
+            np.printoptions(threshold=200, edgeitems=3), \
+            compare.rehearsing() if rehearsal else contextlib.nullcontext():
         code = pytest.main(args, plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
         raise RuntimeError(f"the checks for {assignment.name} could not run (pytest exit {int(code)})")

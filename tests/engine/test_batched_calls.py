@@ -127,6 +127,28 @@ def test_the_rehearsal_records_calls_until_another_request():
     assert [c[0] for c in stand_in.calls] == ["f", "f"] and stand_in.stopped
 
 
+def test_the_rehearsal_goes_past_course_examples_while_a_none_answer_still_fails():
+    """While rehearsing, the stand-in's None passes the comparisons, so a plain check's later
+    course examples are made ahead too; outside the rehearsal a student's None fails as ever."""
+    from autograder.checks.compare import assert_array_matches, assert_value_equals, rehearsing
+    from autograder.checks.runner import checks_module
+
+    with rehearsing():
+        assert_array_matches(None, np.zeros(2))
+        assert_value_equals(None, 3)
+    for compare in (lambda: assert_array_matches(None, np.zeros(2)),
+                    lambda: assert_value_equals(None, 3)):
+        with pytest.raises(AssertionError):
+            compare()
+    conv = assignments.load(REPO, "conv-pooling")
+    examples = checks_module(conv).COURSE_CONVOLUTIONS
+    calls = rehearse(conv, "test_conv2d", {}).calls
+    # every course example, in order, before the property checks' examples
+    assert [arguments for _, arguments, *_ in calls[:len(examples)]] == [
+        dumps(([x, k], {}) if (stride, padding) == (1, 0) else ([x, k, stride, padding], {}))
+        for _, x, k, stride, padding in examples]
+
+
 NUMPY_ASSIGNMENTS = [n for n in assignments.names(REPO)
                      if not assignments.load(REPO, n).training_cell]
 
