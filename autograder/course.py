@@ -54,6 +54,9 @@ def api(root: Path, isolation: str = "none", datasets: list[str] | None = None, 
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
+    from autograder import nbgrader_speed
+
+    nbgrader_speed.install()
     config = load_config(root, isolation, datasets, slot)
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
