@@ -30,7 +30,9 @@ PYTEST_INI = CHECKS_DIR / "pytest.ini"
 # over a second with Keras loaded.)
 UNUSED_PLUGINS = ("cacheprovider", "randomly", "xdist", "unraisableexception", "doctest",
                   "junitxml", "pastebin", "stepwise", "debugging", "setuponly", "setupplan",
-                  "faulthandler", "freeze_support", "threadexception", "python_path", "anyio")
+                  "faulthandler", "freeze_support", "threadexception", "python_path", "anyio",
+                  # log capture around every check; pytest's py.path shims; other packages'
+                  "logging", "legacypath", "platformdirs", "xdist.looponfail")
 
 
 @dataclass(frozen=True)
