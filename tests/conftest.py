@@ -7,6 +7,9 @@ os.environ.setdefault("DLGRADE_HELD_OUT_SEED", "8675309")
 # The suite's two processes keep both cores busy already: a grading test takes one slot
 # unless it asks for more (the slot tests pass jobs=2 / --jobs 2).
 os.environ.setdefault("DLGRADE_JOBS", "1")
+# ... and TensorFlow in a test process takes one core: two processes' thread pools spinning on
+# two cores made an in-process training's CPU time swing fourfold against its calibration.
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 
 from hypothesis import HealthCheck, settings  # noqa: E402
 
