@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import traceback
 
 PR_SET_PDEATHSIG = 1
@@ -81,8 +82,51 @@ def describe(exitcode: int | None) -> str:
     return f"it exited with status {exitcode}"
 
 
+def _launch(context) -> tuple:
+    """A worker process of `context` ("fork" or "spawn"), serving; (process, connection)."""
+    here, there = context.Pipe()
+    process = context.Process(target=_serve, args=(there, os.getpid()), name="dlgrade-worker",
+                              daemon=True)
+    process.start()
+    there.close()
+    return process, here
+
+
+_forked: list[tuple] = []  # workers prefork() started, for Worker()s to take
+
+
+def can_fork() -> bool:
+    """Whether forking this process gives a sound worker: no other thread (whose locks the
+    child would inherit held) and no TensorFlow (whose thread pools do not survive a fork)."""
+    return ("fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1 and "tensorflow" not in sys.modules)
+
+
+def prefork(count: int) -> int:
+    """Fork workers now, up to `count` waiting, when `can_fork()`; how many are waiting."""
+    if count > len(_forked) and can_fork():
+        context = multiprocessing.get_context("fork")
+        sys.stdout.flush()  # or a child that flushes on exit writes the parent's output again
+        sys.stderr.flush()
+        while len(_forked) < count:
+            _forked.append(_launch(context))
+    return len(_forked)
+
+
+def _take_forked() -> tuple | None:
+    while _forked:
+        try:
+            process, connection = _forked.pop()
+        except IndexError:  # another slot took the last one
+            return None
+        if process.is_alive():
+            return process, connection
+    return None
+
+
 class Worker:
-    """One worker process, started when first needed and again after it dies."""
+    """One worker process: one prefork() started, else spawned when first needed; spawned
+    again after it dies."""
 
     def __init__(self):
         self._context = multiprocessing.get_context("spawn")
@@ -96,12 +140,7 @@ class Worker:
         self.close()
 
     def _start(self) -> None:
-        here, there = self._context.Pipe()
-        self._process = self._context.Process(target=_serve, args=(there, os.getpid()),
-                                              name="dlgrade-worker", daemon=True)
-        self._process.start()
-        there.close()
-        self._connection = here
+        self._process, self._connection = _take_forked() or _launch(self._context)
 
     def run(self, function, *args):
         """function(*args) in the worker; WorkerDied when the worker dies doing it."""

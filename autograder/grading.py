@@ -317,10 +317,8 @@ def grade(root: Path, assignment: str, students: list[str] | None = None,
         raise ValueError(f"--jobs must be at least 1, not {jobs}")
     started_ray = cluster.connect(ray, jobs) if ray else False
     try:
-        if jobs is None:
-            jobs = cluster.cluster_cpus() if ray else slots.default_jobs(kernel_memory(root),
-                                                                       len(students))
-        jobs = min(jobs, max(1, len(students)))
+        jobs = min(jobs or cluster.cluster_cpus(), max(1, len(students))) if ray else \
+            local_jobs(root, len(students), jobs)
         return _grade_batch(root, assignment, students, notebooks, max_points, isolation,
                             data_dirs, regrade, api, jobs,
                             cluster.RayWorker if ray else dispatch.Worker, progress)
@@ -361,6 +359,12 @@ def _grade_batch(root: Path, assignment: str, students: list[str], notebooks: li
                 for done in [pool.submit(slot, n) for n in range(jobs)]:
                     done.result()
     return [results[student] for student in students]
+
+
+def local_jobs(root: Path, students: int, jobs: int | None = None) -> int:
+    """The slots a batch of `students` gets on this machine: `jobs`, or as many as its cores
+    and memory allow (autograder.slots); never more than there are submissions."""
+    return min(jobs or slots.default_jobs(kernel_memory(root), students), max(1, students))
 
 
 def kernel_memory(root: Path) -> int:

@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import os
 import threading
 
 _LOCK = threading.Lock()
@@ -41,6 +42,11 @@ def _share_engines() -> None:
                 engines[key] = make(url, **options)
             return engines[key]
 
+    def fresh_connections_in_a_forked_child():  # the parent's stay the parent's (SQLAlchemy's advice)
+        for engine in engines.values():
+            engine.dispose(close=False)
+
+    os.register_at_fork(after_in_child=fresh_connections_in_a_forked_child)
     nbgrader.api.create_engine = shared_engine
 
 

@@ -5,7 +5,7 @@ import contextlib
 import json
 import sys
 
-from autograder import assignments, build, course, datasets, grading
+from autograder import assignments, build, course, datasets, dispatch, grading
 from autograder.commands.calibrate import ensure_calibrated
 from autograder.text import points
 
@@ -147,6 +147,8 @@ def run(args) -> int:
                   "where there is internet)", file=sys.stderr, flush=True)
     ensure_calibrated(root, args.assignment, calibrate=args.calibrate)
     students = args.student or grading.submitted_students(root, args.assignment)
+    if not args.ray:  # before the progress bar's thread starts: forked, not spawned
+        dispatch.prefork(grading.local_jobs(root, len(students), args.jobs))
     with progress_reporter(args.assignment, len(students), quiet=args.json) as progress:
         results = grading.grade(root, args.assignment, students, isolation=isolation.level,
                                 progress=progress, regrade=args.regrade, jobs=args.jobs,

@@ -33,6 +33,43 @@ def test_a_worker_that_dies_is_replaced():
         assert worker.run(_square, 2) == 4  # an error is not a death
 
 
+PREFORK = """
+import threading
+from autograder import dispatch
+from probe import imported, die
+
+if __name__ == "__main__":  # a spawned worker imports this file again, not this block
+    import autograder.grading  # what `dlgrade grade` has imported when it forks
+    waiting = dispatch.prefork(2)
+    forked = [dispatch.Worker() for _ in range(2)]
+    seen = [w.run(imported, "autograder.grading") for w in forked]
+    try:
+        forked[0].run(die)
+    except dispatch.WorkerDied:
+        pass
+    replaced = forked[0].run(imported, "autograder.grading")
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+    print(waiting, seen, replaced, dispatch.prefork(1))
+"""
+
+
+def test_prefork_gives_workers_with_the_grader_imported_and_a_replacement_is_spawned(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "probe.py").write_text(
+        "import os, signal, sys\n"
+        "def imported(name):\n    return name in sys.modules\n"
+        "def die():\n    os.kill(os.getpid(), signal.SIGKILL)\n")
+    (tmp_path / "prefork.py").write_text(PREFORK)
+    done = subprocess.run([sys.executable, str(tmp_path / "prefork.py")],
+                          capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    # two forked, both with the grader's modules; the one that died came back spawned (without
+    # them); with a second thread running nothing more is forked
+    assert done.stdout.split("\n")[0] == "2 [True, True] False 0"
+
+
 # A check that dies with its process when the student's answer says so: what a model too
 # large for the grader's memory does to the trusted side.
 CHECKS = '''
