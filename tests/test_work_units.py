@@ -38,4 +38,4 @@ def test_the_stored_durations_name_units_this_suite_has():
     assert stored and all(s >= 0 for s in stored.values())
     test_files = {str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("test_*.py")}
     missing = [u for u in stored if u.partition("::")[0] not in test_files]
-    assert not missing, f"work_units.json names units that are gone (`make test-durations`): {missing}"
+    assert not missing, f"work_units.json names units that are gone (remove them, or `make test-durations`): {missing}"
