@@ -16,6 +16,7 @@ import contextlib
 import gzip
 import os
 import socket
+import sys
 import struct
 import warnings
 from dataclasses import dataclass
@@ -59,12 +60,19 @@ class Dataset:
 
 
 def keras_home() -> Path:
-    """Where Keras itself looks: it reads KERAS_HOME once, when it is first imported."""
-    try:
-        from keras.src.backend import config
-    except ImportError:
-        return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
-    return Path(config.keras_home())
+    """Where Keras itself looks: it reads KERAS_HOME once, when it is first imported. Not
+    imported yet, Keras is not imported for this (seconds, TensorFlow with it): its rule."""
+    if "keras" in sys.modules:
+        try:
+            from keras.src.backend import config
+        except ImportError:
+            pass
+        else:
+            return Path(config.keras_home())
+    if "KERAS_HOME" in os.environ:
+        return Path(os.environ["KERAS_HOME"])
+    base = os.path.expanduser("~")
+    return Path(base if os.access(base, os.W_OK) else "/tmp") / ".keras"
 
 
 @contextlib.contextmanager

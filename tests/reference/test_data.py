@@ -99,3 +99,23 @@ def test_cifar10_batches_round_trip_through_keras_reader(tmp_path):
     (x, y), (xt, yt) = data.read_cifar_dir(tmp_path / data.CIFAR_FOLDER)
     assert np.array_equal(x, train[0]) and np.array_equal(y, train[1])
     assert np.array_equal(xt, test[0]) and np.array_equal(yt, test[1])
+
+
+@pytest.mark.parametrize("keras_home_set", [True, False])
+def test_the_keras_home_is_keras_own_without_importing_keras(tmp_path, keras_home_set):
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "KERAS_HOME"}
+    env.update(TF_CPP_MIN_LOG_LEVEL="3", HOME=str(tmp_path))
+    if keras_home_set:
+        env["KERAS_HOME"] = str(tmp_path / "elsewhere")
+    code = ("import sys; from reference import data; before = data.keras_home(); "
+            "assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules; "
+            "from keras.src.backend import config; print(before == data.keras_home() == "
+            "__import__('pathlib').Path(config.keras_home()), before)")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=300, cwd=str(data.Path(data.__file__).parents[1]))
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected = tmp_path / ("elsewhere" if keras_home_set else ".keras")
+    assert done.stdout.split() == ["True", str(expected)]
