@@ -1,10 +1,5 @@
 # make test: create .venv if missing, install the project with its test extras, run pytest.
-# make # The suite again, writing each work unit's seconds to tests/work_units.json (the longest
-# start first in later runs); after adding or much changing a slow test.
-test-durations:
-	DLGRADE_RECORD_WORK_UNITS=1 $(MAKE) test
-
-demo: install, then run the main job on the embedded demo course.
+# make demo: install, then run the main job on the embedded demo course.
 # TF=gpu selects the full TensorFlow build (GPU grader); the default is the CPU build.
 PYTHON ?= python3
 VENV ?= .venv
@@ -17,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 # slowest tests listed at the end. PYTEST_ARGS= runs it in one process.
 PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
 
-.PHONY: install system-deps test test-durations demo bench clean
+.PHONY: install system-deps test demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +30,6 @@ system-deps:
 
 test: install system-deps
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS)
-
-# The suite again, writing each work unit's seconds to tests/work_units.json (the longest
-# start first in later runs); after adding or much changing a slow test.
-test-durations:
-	DLGRADE_RECORD_WORK_UNITS=1 $(MAKE) test
 
 demo: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dlgrade demo

@@ -1,7 +1,4 @@
-import functools
-import json
 import os
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # The grader's own held-out draw of the stand-ins (autograder.secret), fixed: the same data in
@@ -43,58 +40,19 @@ def work_unit(nodeid: str, names) -> str:
     return path
 
 
-# Each work unit's seconds in a recent full run (`make test-durations` writes it again): the
-# longest start first, so that no long unit is left to run alone at the end.
-WORK_UNITS = Path(__file__).with_name("work_units.json")
-UNKNOWN_UNIT_SECONDS = 30.0  # a unit added since: somewhere in the middle
-
-
-def longest_first(units, seconds: dict[str, float]) -> list[str]:
-    return sorted(units, key=lambda unit: -seconds.get(unit, UNKNOWN_UNIT_SECONDS))
-
-
 def pytest_xdist_make_scheduler(config, log):
     """xdist's scope scheduling over work_unit (its own loadgroup marks are lost on pytest 9,
-    which no longer reads the node id xdist rewrites), longest expected unit first."""
+    which no longer reads the node id xdist rewrites)."""
+    from pathlib import Path
+
     from xdist.scheduler import LoadScopeScheduling
 
-    names = _assignment_names()
-    try:
-        seconds = json.loads(WORK_UNITS.read_text())
-    except (OSError, ValueError):
-        seconds = {}
+    from autograder import assignments
+
+    names = assignments.names(Path(__file__).resolve().parents[1])
 
     class ByWorkUnit(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return work_unit(nodeid, names)
 
-        def _assign_work_unit(self, node) -> None:
-            for unit in longest_first(self.workqueue, seconds):
-                self.workqueue.move_to_end(unit)
-            super()._assign_work_unit(node)
-
     return ByWorkUnit(config, log)
-
-
-_unit_seconds: dict[str, float] = {}
-
-
-@functools.cache
-def _assignment_names():
-    from autograder import assignments
-
-    return assignments.names(Path(__file__).resolve().parents[1])
-
-
-def pytest_runtest_logreport(report):
-    """With $DLGRADE_RECORD_WORK_UNITS set, the main process adds up each unit's seconds..."""
-    if os.environ.get("DLGRADE_RECORD_WORK_UNITS") and not os.environ.get("PYTEST_XDIST_WORKER"):
-        unit = work_unit(report.nodeid, _assignment_names())
-        _unit_seconds[unit] = _unit_seconds.get(unit, 0.0) + report.duration
-
-
-def pytest_sessionfinish(session, exitstatus):
-    """... and writes them to WORK_UNITS when the whole suite passed."""
-    if _unit_seconds and exitstatus == 0 and not os.environ.get("PYTEST_XDIST_WORKER"):
-        ordered = sorted(_unit_seconds.items(), key=lambda item: -item[1])
-        WORK_UNITS.write_text(json.dumps({u: round(s, 1) for u, s in ordered}, indent=1) + "\n")
