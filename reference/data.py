@@ -16,8 +16,8 @@ import contextlib
 import gzip
 import os
 import socket
-import sys
 import struct
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
