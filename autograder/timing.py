@@ -44,6 +44,11 @@ TRAINED_SHARE = 0.1
 # start-up's own spread cost some tenths).
 ELSEWHERE_SHARE = 0.5
 ELSEWHERE_MIN_SECONDS = 0.5
+# Steps counted by the trained model, at the reference's CPU per step, that the training cell
+# must have spent at least this share of: else they were taken elsewhere. Unlike the CPU left
+# to the rest of the notebook, this does not move with the machine's load (the start-up's CPU
+# alone varies by seconds under load).
+STEPS_SHARE = 0.1
 
 
 class CellTimes(dict):
@@ -136,6 +141,8 @@ class Calibration:
     # What the reference trained on, by dataset: where each came from (an embedded stand-in
     # says so: the stand-in VGG16 base, the drawn flowers), as the notebook printed it.
     data: dict | None = None
+    # The training steps the reference's trained model's optimizer counted (None: unknown).
+    training_steps: int | None = None
 
     @property
     def gpu_timed(self) -> bool:
@@ -221,9 +228,11 @@ def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float
 
 def reference_checks(client, nb, root: Path, assignment: str) -> dict:
     """The assignment's checks on the kernel that just ran the reference notebook, through
-    the bridge as in grading: does the reference clear its thresholds on this data?"""
+    the bridge as in grading: does the reference clear its thresholds on this data? With the
+    training steps its trained model counted (`training_steps`)."""
     from autograder import assignments
     from autograder.bridge import KernelStudent
+    from autograder.checks import provenance
     from autograder.checks.runner import run_checks, score_groups
 
     declared = assignments.load(root, assignment)
@@ -245,7 +254,9 @@ def reference_checks(client, nb, root: Path, assignment: str) -> dict:
                        "budgets": []}
     student.install()
     outcomes = [o for o in run_checks(declared, student) if o.name != "test_training_within_budget"]
-    return {"scores": score_groups(outcomes),
+    model = provenance.trained(student)
+    return {"scores": score_groups(outcomes), 
+            "training_steps": model.training_steps if model is not None else None,
             "failures": [f"{o.grade_id}/{o.name}: {(o.message or '').splitlines()[0]}"
                          for o in outcomes if not o.passed]}
 
@@ -280,7 +291,8 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
             progress(f"run {i + 1}/{runs}: {timed[-1][cell]:.3f} s")
     if progress:
         progress(describe_reference(reference))
-    result = calibration_of(assignment, cell, timed, warmup, reference)
+    steps = reference.pop("training_steps", None)
+    result = calibration_of(assignment, cell, timed, warmup, reference, steps)
     result.data = {name: datasets.student_words(name, datasets.evaluation(name))
                    for name in declared.datasets} or None
     if progress:
@@ -291,8 +303,9 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
 
 
 def calibration_of(assignment: str, cell: str, timed: list[CellTimes], warmup: float,
-                   reference: dict | None = None) -> Calibration:
-    """The calibration these timed runs of the reference make on this device: medians."""
+                   reference: dict | None = None, steps: int | None = None) -> Calibration:
+    """The calibration these timed runs of the reference make on this device: medians; `steps`,
+    the training steps its trained model counted."""
     def median(values):
         values = [v for v in values if v is not None]
         return round(statistics.median(values), 4) if values else None
@@ -303,7 +316,8 @@ def calibration_of(assignment: str, cell: str, timed: list[CellTimes], warmup: f
                        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                        cpu_seconds=median(t.cpu.get(cell) for t in timed),
                        notebook_cpu_seconds=median(t.cpu_total for t in timed),
-                       notebook_seconds=median(t.wall_total for t in timed))
+                       notebook_seconds=median(t.wall_total for t in timed),
+                       training_steps=steps)
 
 
 def save(root: Path, calibration: Calibration) -> Path:
@@ -394,21 +408,46 @@ def moved_training_cpu(context: dict, calibration: Calibration) -> float | None:
     return None
 
 
+def steps_cpu(calibration: Calibration, steps: int | None) -> float | None:
+    """The CPU seconds `steps` training steps take at the reference's pace; None when unknown
+    (no step, or a calibration without the reference's step count)."""
+    if not steps or not calibration.training_steps or not calibration.cpu_seconds:
+        return None
+    return steps * calibration.cpu_seconds / calibration.training_steps
+
+
+def trained_elsewhere(context: dict, calibration: Calibration, steps: int | None = None) -> str | None:
+    """What says the training cell, under a tenth of the reference's training CPU, left the
+    training to the rest of the notebook (another cell, a thread started earlier): the CPU
+    the rest used beyond the reference's, or the trained model's steps, more than the cell's
+    CPU can have taken. None when neither does."""
+    cell_cpu = _idle_cell_cpu(context, calibration)
+    if cell_cpu is None:
+        return None
+    elsewhere = moved_training_cpu(context, calibration)
+    if elsewhere is not None:
+        return f"the rest of the notebook used {elsewhere:.1f} s more CPU than the reference's"
+    needed = steps_cpu(calibration, steps)
+    if needed is not None and cell_cpu < STEPS_SHARE * needed:
+        return (f"its model counted {steps} training steps, which took the reference "
+                f"{needed:.1f} s of CPU")
+    return None
+
+
 def idle_training(context: dict, calibration: Calibration, steps: int | None = None) -> str | None:
     """Why the training cell did not do the notebook's training, or None. Under a tenth of the
     reference's training CPU is not enough to say so (a bigger batch or fewer epochs are honest
-    and cheap): the CPU must have gone elsewhere (moved_training_cpu), or the model took no
-    training step."""
+    and cheap): the training must have happened elsewhere (trained_elsewhere), or the model
+    took no training step."""
     cell_cpu = _idle_cell_cpu(context, calibration)
     if cell_cpu is None:
         return None
     said = (f"the training cell {calibration.cell} used {cell_cpu:.2f} s of CPU, under a tenth "
             f"of the reference solution's {calibration.cpu_seconds:.2f} s")
-    elsewhere = moved_training_cpu(context, calibration)
+    elsewhere = trained_elsewhere(context, calibration, steps)
     if elsewhere is not None:
-        return (f"{said}, while the rest of the notebook used {elsewhere:.1f} s more CPU than "
-                "the reference's: the training happened outside the timed cell (in another "
-                "cell, or in a background thread), which does not earn this point")
+        return (f"{said}, while {elsewhere}: the training happened outside the timed cell (in "
+                "another cell, or in a background thread), which does not earn this point")
     if steps is None or steps == 0:
         return f"{said}, and its model took no training step: no training happened in it"
     return None

@@ -34,6 +34,7 @@ import nbformat
 
 from autograder import build, datasets, timing
 from autograder.assignments import Assignment, support_master
+from autograder.kernel.bridge import training_steps
 from autograder.mutants import Catalogue, Mutant, load_catalogue, replacement_source
 
 REFERENCE = "reference"
@@ -286,9 +287,11 @@ def run_in_process(nb, root: Path, assignment: Assignment,
     return namespace, times
 
 
-def write_calibration(root: Path, assignment: Assignment, cell: str, times: timing.CellTimes) -> None:
-    """One in-process run of the reference's notebook, stored as its training cell's calibration."""
-    timing.save(root, timing.calibration_of(assignment.name, cell, [times], 0.0))
+def write_calibration(root: Path, assignment: Assignment, cell: str, times: timing.CellTimes,
+                      steps: int | None = None) -> None:
+    """One in-process run of the reference's notebook, stored as its training cell's calibration
+    (`steps`: the training steps its trained model counted)."""
+    timing.save(root, timing.calibration_of(assignment.name, cell, [times], 0.0, steps=steps))
 
 
 # --------------------------------------------------------------------------- in process
@@ -345,7 +348,9 @@ class InProcessGrader:
                 if cell not in seconds:
                     raise RuntimeError(f"the reference's training cell {cell} failed in process")
                 self.reference_seconds = round(seconds[cell], 4)
-                write_calibration(self.root, self.assignment, cell, seconds)
+                model = namespace.get("model")  # the trained model, as the checks fetch it
+                write_calibration(self.root, self.assignment, cell, seconds,
+                                  training_steps(model) if model is not None else None)
             self._reference = self._merged(self._grade(namespace, REFERENCE, seconds,
                                                        cells=self._at_the_end), in_place)
             self._reference_run = (namespace, seconds)

@@ -49,7 +49,7 @@ def assert_within_budget(student, cell: str, factor: float = timing.DEFAULT_FACT
                    f"solution's {calibration.cpu_seconds:.2f} s: its weights were set (pasted or "
                    "loaded), not trained")
     idle = calibration is not None and timing.idle_training(context, calibration, steps) is not None
-    elsewhere = calibration is not None and timing.moved_training_cpu(context, calibration) is not None
+    elsewhere = calibration is not None and timing.trained_elsewhere(context, calibration, steps) is not None
     unstepped = model is not None and (no_steps or (idle and not elsewhere))
     if loaded or elsewhere or (unstepped and (looks_trained is None or looks_trained())):
         provenance.flag(student, cell, cpu, calibration, loaded, steps == 0)
@@ -59,6 +59,8 @@ def assert_within_budget(student, cell: str, factor: float = timing.DEFAULT_FACT
         "cpu_seconds": cpu, "reference_cpu_seconds": calibration.cpu_seconds if calibration else None,
         "notebook_cpu_seconds": context.get("kernel_cpu_seconds"),
         "reference_notebook_cpu_seconds": calibration.notebook_cpu_seconds if calibration else None,
+        "training_steps": steps,
+        "reference_training_steps": calibration.training_steps if calibration else None,
         "device": timing.device_id(calibration.device) if calibration else timing.device_id(),
         "gpu_timed": bool(calibration and calibration.gpu_timed),
         "passed": failure is None, "reason": failure,

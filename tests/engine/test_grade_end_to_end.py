@@ -241,9 +241,12 @@ def test_a_trained_model_is_graded_in_the_grader_through_the_kernel(demo_course)
         "reference_cpu_seconds": calibration.cpu_seconds,
         "notebook_cpu_seconds": budget["notebook_cpu_seconds"],
         "reference_notebook_cpu_seconds": calibration.notebook_cpu_seconds,
+        "training_steps": calibration.training_steps,
+        "reference_training_steps": calibration.training_steps,
         "device": timing.device_id(calibration.device),
         "gpu_timed": calibration.gpu_timed, "passed": True, "reason": None}]
     assert 0 < budget["seconds"] <= 3 * calibration.seconds
+    assert calibration.training_steps > 0 and calibration.training_steps % 5 == 0  # 5 epochs
     # the kernel's CPU, measured from outside it: the training cell trained, the notebook kept
     # within its budget, and nothing flagged
     assert 0.25 * calibration.cpu_seconds <= budget["cpu_seconds"]

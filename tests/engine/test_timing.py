@@ -125,6 +125,33 @@ def test_whole_notebook_verdicts():
     assert "dlgrade calibrate timed` again" in timing.usage_failure({}, old, 3, "timed")
 
 
+def test_steps_counted_beyond_the_training_cell_cpu_were_taken_elsewhere():
+    calibration = _calibration(2.0, cpu=4.0)  # 5 s of CPU outside its training
+    calibration.training_steps = 200          # 20 ms of CPU a step
+    # no CPU left over in the rest of the notebook (the reference's start-up ran slower)
+    context = {"cell_cpu_seconds": {"train": 0.02}, "kernel_cpu_seconds": 5.3}
+    assert timing.moved_training_cpu(context, calibration) is None
+    assert timing.idle_training(context, calibration, steps=400) == (
+        "the training cell train used 0.02 s of CPU, under a tenth of the reference solution's "
+        "4.00 s, while its model counted 400 training steps, which took the reference 8.0 s of "
+        "CPU: the training happened outside the timed cell (in another cell, or in a background "
+        "thread), which does not earn this point")
+    assert timing.trained_elsewhere(context, calibration, steps=20) == (
+        "its model counted 20 training steps, which took the reference 0.4 s of CPU")
+    # a few steps (a big batch) in 0.02 s is a cheap training, not one moved
+    assert timing.idle_training(context, calibration, steps=5) is None
+    assert timing.trained_elsewhere(context, calibration, steps=None) is None
+    # a training cell that used its share of CPU is judged by its time, not here
+    busy = {"cell_cpu_seconds": {"train": 0.5}, "kernel_cpu_seconds": 5.8}
+    assert timing.trained_elsewhere(busy, calibration, steps=4000) is None
+    # a calibration from before the step count: the CPU left over alone tells
+    calibration.training_steps = None
+    assert timing.idle_training(context, calibration, steps=400) is None
+    times = timing.CellTimes(train=1.0)
+    times.cpu["train"], times.cpu_total, times.wall_total = 2.0, 7.0, 3.0
+    assert timing.calibration_of("timed", "train", [times], 0.0, steps=255).training_steps == 255
+
+
 def test_budget_verdicts():
     assert timing.budget_failure(5.9, _calibration(2.0), 3) is None
     over = timing.budget_failure(6.5, _calibration(2.0), 3)
@@ -151,7 +178,8 @@ def test_the_budget_check_reads_the_executor_timings(course):
     assert fast.context["budgets"] == [{
         "cell": "train", "seconds": 2.5, "factor": 3, "reference_seconds": 1.0,
         "cpu_seconds": 1.5, "reference_cpu_seconds": 2.0, "notebook_cpu_seconds": 6.0,
-        "reference_notebook_cpu_seconds": 7.0,
+        "reference_notebook_cpu_seconds": 7.0, "training_steps": None,
+        "reference_training_steps": None,
         "device": timing.device_id(calibration.device), "gpu_timed": False, "passed": True,
         "reason": None}]
     assert "flags" not in fast.context

@@ -14,7 +14,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import course, datasets, grading, sandbox
+from autograder import course, datasets, grading, sandbox, timing
 from autograder.commands.calibrate import ensure_calibrated
 from autograder.feedback import class_html
 
@@ -145,8 +145,9 @@ def test_a_training_cell_that_trained_nothing_loses_the_budget_point_and_is_flag
     root, results = graded
     cells = _cells(root, student)
     assert cells["test_accuracy"]["score"] == 8  # the model is good: scored, not hidden
-    assert cells["test_training_time"]["score"] < cells["test_training_time"]["points"]
     budget = _budget(root, student)
+    assert cells["test_training_time"]["score"] < cells["test_training_time"]["points"], \
+        (budget, _budget(root, "honest"))
     assert not budget["passed"]
     assert reason in budget["reason"], budget
     assert budget["cpu_seconds"] < 0.5 * budget["reference_cpu_seconds"]
@@ -154,6 +155,21 @@ def test_a_training_cell_that_trained_nothing_loses_the_budget_point_and_is_flag
     assert flag["kind"] == "not_trained_here"
     assert "of CPU against the reference's" in flag["evidence"]
     assert "yet the grader measured accuracy:mnist" in flag["evidence"]
+
+
+@pytest.mark.parametrize("student", ["trained_elsewhere", "background_thread"])
+def test_steps_taken_out_of_the_timed_cell_tell_it_whatever_the_load(graded, student):
+    """The CPU left over in the rest of the notebook moves with the machine's load (the
+    start-up's alone by seconds); the steps the model counted do not."""
+    root, results = graded
+    budget = _budget(root, student)
+    assert budget["training_steps"] == 2 * budget["reference_training_steps"] > 0  # 10 epochs, not 5
+    calibration = timing.load(root, ASSIGNMENT)
+    unloaded = {"cell_cpu_seconds": {"train": budget["cpu_seconds"]},  # no CPU left over
+                "kernel_cpu_seconds": calibration.notebook_cpu_seconds - calibration.cpu_seconds}
+    assert timing.moved_training_cpu(unloaded, calibration) is None
+    assert timing.trained_elsewhere(unloaded, calibration, budget["training_steps"]).startswith(
+        f"its model counted {budget['training_steps']} training steps")
 
 
 def test_weights_in_a_file_handed_in_are_found_whatever_the_cpu(graded):
