@@ -20,7 +20,9 @@ import os
 from autograder import dispatch
 from autograder.dispatch import WorkerDied
 
-# What a node's actors need from this process's environment (Ray's own runtime_env carries it).
+# What a node's actors need from this process's environment: handed to each actor as it
+# starts, not as Ray's runtime_env, which would start a worker process of its own for every
+# actor (twice the start-up) instead of taking one of the node's started ones.
 FORWARDED = ("TF_CPP_MIN_LOG_LEVEL", "KERAS_HOME")
 FORWARDED_PREFIX = "DLGRADE_"
 
@@ -29,6 +31,9 @@ _ACTOR = None
 
 class _Slot:
     """The actor: function(*args) in its process, answered as a local worker answers."""
+
+    def __init__(self, env: dict[str, str]):
+        os.environ.update(env)  # before anything of the grader's runs here
 
     def run(self, function, args):
         return dispatch.answer(function, args)
@@ -60,8 +65,7 @@ def connect(address: str, jobs: int | None) -> bool:
         return False
     import logging
 
-    options = dict(logging_level=logging.WARNING, log_to_driver=False,
-                   runtime_env={"env_vars": environment()})
+    options = dict(logging_level=logging.WARNING, log_to_driver=False)
     if address == "local":
         ray.init(num_cpus=jobs or os.cpu_count() or 1, include_dashboard=False, **options)
     else:
@@ -102,7 +106,7 @@ class RayWorker:
         from ray.exceptions import RayActorError, RayError, RayTaskError
 
         if self._actor is None:
-            self._actor = _actor_class().remote()
+            self._actor = _actor_class().remote(environment())
         try:
             reply = ray.get(self._actor.run.remote(function, args))
         except RayTaskError as exc:  # not ours to catch in the actor: say it plainly

@@ -13,7 +13,6 @@ sandboxed launcher plugs in.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import time
@@ -212,6 +211,8 @@ class TrustedExecute(Execute):
         self._current_index = index
         if cell.cell_type != "code":
             return cell, self.resources
+        if not self._is_training(cell):
+            slots.let_in()  # a timed cell waiting in another slot goes before this one
         self._dead = self._dead or self._out_of_time(index)
         if utils.is_grade(cell) and not utils.is_solution(cell):
             self._grade_test_cell(cell, index)
@@ -222,9 +223,11 @@ class TrustedExecute(Execute):
             self._record(cell, index, "not run", 0.0)
             return cell, self.resources
         # The timed cell has the machine alone while other slots grade (autograder.slots);
-        # its wait for that counts against no limit.
-        with slots.alone() if self._is_training(cell) else contextlib.nullcontext():
-            return self._run_cell(cell, index)
+        # its wait for that counts against no limit, as another slot's wait for it does.
+        if self._is_training(cell):
+            with slots.alone():
+                return self._run_cell(cell, index)
+        return self._run_cell(cell, index)
 
     def _run_cell(self, cell, index: int):
         start, cpu_before = time.monotonic(), timing.kernel_cpu(self)

@@ -19,6 +19,16 @@ def local_ray():
         cluster.disconnect()
 
 
+def test_an_actor_works_in_the_environment_it_is_handed(local_ray, monkeypatch):
+    monkeypatch.setenv("DLGRADE_PROBE", "here")
+    assert cluster.environment()["DLGRADE_PROBE"] == "here"  # what each actor is handed
+    actor = cluster._actor_class().remote({"DLGRADE_PROBE": "handed"})
+    try:
+        assert dispatch.result(ray.get(actor.run.remote(os.getenv, ("DLGRADE_PROBE",)))) == "handed"
+    finally:
+        ray.kill(actor)
+
+
 def test_an_actor_that_dies_costs_that_call_only(local_ray):
     with cluster.RayWorker() as worker:
         first = worker.run(os.getpid)

@@ -82,6 +82,33 @@ def test_two_timed_cells_at_once_do_not_deadlock(tmp_path):
     assert order[1] == order[0].replace("in", "out")  # one after the other, never both
 
 
+def test_a_slot_between_two_cells_lets_a_waiting_timed_cell_go_first(tmp_path):
+    busy, timed = slots.SlotLock(tmp_path), slots.SlotLock(tmp_path)
+    busy.enter()  # mid-submission, running a cell
+    events = []
+
+    def timed_cell():
+        with timed.alone():
+            events.append("timed in")
+            time.sleep(0.2)
+            events.append("timed out")
+
+    thread = _in_thread(timed_cell)
+    time.sleep(0.1)
+    assert events == []  # the other slot's cell runs on
+    busy.let_in()  # its cell done: the timed cell goes before its next one
+    events.append("next cell")
+    thread.join(5)
+    assert events == ["timed in", "timed out", "next cell"]
+    assert busy._room is not None and busy.waited >= 0.15  # back in, shared; the wait counted
+    start = time.monotonic()
+    busy.let_in()  # nothing waiting: straight on
+    assert time.monotonic() - start < 0.5 and busy._room is not None
+    busy.leave()
+    busy.let_in()  # out of the room (no submission): stays out
+    assert busy._room is None
+
+
 def test_alone_returns_the_slot_to_the_room_it_was_in(tmp_path):
     lock, other = slots.SlotLock(tmp_path), slots.SlotLock(tmp_path)
     with lock.shared():
