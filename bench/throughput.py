@@ -13,7 +13,9 @@ solution notebook, as an honest class hands it in):
   public asserts, no hidden checks).
 
 With `--ray ADDRESS`, a third: the same dlgrade run with its slots as Ray actors
-(`dlgrade grade A --ray ADDRESS`; `local` starts a Ray instance on this machine, each round).
+(`dlgrade grade A --ray ADDRESS`; `local` starts a Ray instance on this machine, each round;
+`auto` joins one started beforehand, `ray start --head --num-cpus 2`: the cluster's throughput
+without its start).
 
 They alternate round by round, so a busy machine slows them alike. Printed per
 assignment: seconds per submission of each (the median round), the throughput ratio
