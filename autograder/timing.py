@@ -255,7 +255,7 @@ def reference_checks(client, nb, root: Path, assignment: str) -> dict:
     student.install()
     outcomes = [o for o in run_checks(declared, student) if o.name != "test_training_within_budget"]
     model = provenance.trained(student)
-    return {"scores": score_groups(outcomes), 
+    return {"scores": score_groups(outcomes),
             "training_steps": model.training_steps if model is not None else None,
             "failures": [f"{o.grade_id}/{o.name}: {(o.message or '').splitlines()[0]}"
                          for o in outcomes if not o.passed]}

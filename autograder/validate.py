@@ -348,9 +348,8 @@ class InProcessGrader:
                 if cell not in seconds:
                     raise RuntimeError(f"the reference's training cell {cell} failed in process")
                 self.reference_seconds = round(seconds[cell], 4)
-                model = namespace.get("model")  # the trained model, as the checks fetch it
-                write_calibration(self.root, self.assignment, cell, seconds,
-                                  training_steps(model) if model is not None else None)
+                model = namespace.get("model")  # the trained model the checks fetch (or None)
+                write_calibration(self.root, self.assignment, cell, seconds, training_steps(model))
             self._reference = self._merged(self._grade(namespace, REFERENCE, seconds,
                                                        cells=self._at_the_end), in_place)
             self._reference_run = (namespace, seconds)
