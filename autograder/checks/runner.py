@@ -11,6 +11,7 @@ import contextlib
 import copy
 import functools
 import io
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -32,7 +33,10 @@ UNUSED_PLUGINS = ("cacheprovider", "randomly", "xdist", "unraisableexception", "
                   "junitxml", "pastebin", "stepwise", "debugging", "setuponly", "setupplan",
                   "faulthandler", "freeze_support", "threadexception", "python_path", "anyio",
                   # log capture around every check; pytest's py.path shims; other packages'
-                  "logging", "legacypath", "platformdirs", "xdist.looponfail")
+                  "logging", "legacypath", "platformdirs", "xdist.looponfail",
+                  # outcomes are collected by our own hook; a kept session's reporter would
+                  # hold every report it heard
+                  "terminal")
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,7 @@ def _replay_passes(item, examples: list[tuple[dict, str]]) -> bool:
     wrapped._hypothesis_internal_use_settings = settings(saved_settings, phases=(Phase.explicit,))
     handle.inner_test = body
     try:
-        with _arrays_unprinted():
+        with _examples_unprinted(wrapped):
             wrapped(**{name: item.funcargs[name] for name in item._fixtureinfo.argnames})
     except (Exception, pytest.fail.Exception):  # noqa: BLE001 - the full run says what
         return False
@@ -210,35 +214,35 @@ def _replay_passes(item, examples: list[tuple[dict, str]]) -> bool:
 
 
 @contextlib.contextmanager
-def _arrays_unprinted():
+def _examples_unprinted(wrapped):
     """Hypothesis writes out each explicit example before running it, to print should it fail;
-    a replay's text is never shown (a failure runs the check in full, which writes its own), and
-    numpy's repr of every example's arrays was a tenth of the grader's time. Where Hypothesis
-    keeps its printers elsewhere, examples are written out as before."""
-    try:
-        from hypothesis.vendor.pretty import _type_pprinters as printers
-    except ImportError:
-        printers = None
-    if not isinstance(printers, dict):
-        yield
-        return
-    saved = printers.get(np.ndarray, _NONE)
-    printers[np.ndarray] = lambda array, printer, cycle: printer.text("array(...)")
+    a replay's text is never shown (a failure runs the check in full, which writes its own),
+    and that text (numpy's repr of every example's arrays, Hypothesis's pretty-printer over the
+    rest) was a fifth of the grader's CPU. Hypothesis's own switch for a test whose arguments
+    it does not print (its state machines'); where it has none, examples are written out as
+    before."""
+    attribute = "_hypothesis_internal_print_given_args"
+    saved = wrapped.__dict__.get(attribute, _NONE)
+    setattr(wrapped, attribute, False)
     try:
         yield
     finally:
         if saved is _NONE:
-            printers.pop(np.ndarray, None)
+            delattr(wrapped, attribute)
         else:
-            printers[np.ndarray] = saved
+            setattr(wrapped, attribute, saved)
 
 
 class _CollectOutcomes:
     def __init__(self, student, path: Path, label: str, grade_id: str | None = None,
                  rehearsal: bool = False, replay: dict | None = None):
-        self._student = student
         self._path = path
         self._label = label
+        self.reset(student, grade_id, rehearsal, replay)
+
+    def reset(self, student, grade_id, rehearsal: bool, replay: dict | None) -> None:
+        """Ready for a run (a live session's plugin serves one run after another)."""
+        self._student = student
         self._grade_id = grade_id
         self._rehearsal = rehearsal
         self._replay = replay or {}
@@ -246,6 +250,13 @@ class _CollectOutcomes:
         # rehearsal: each property check's examples, [(drawn arguments, outcome)], or None
         # where they cannot be replayed
         self.examples: dict[str, list | None] = {}
+
+    def selected(self, items: list) -> list:
+        """The items of the grade_id(s) asked for, in collection order."""
+        if self._grade_id is None:
+            return list(items)
+        wanted = {self._grade_id} if isinstance(self._grade_id, str) else set(self._grade_id)
+        return [i for i in items if i.get_closest_marker("dlgrade").kwargs["grade_id"] in wanted]
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
@@ -290,8 +301,7 @@ class _CollectOutcomes:
                 # a regrade must give the same score: every property check is derandomized
                 raise ValueError(f"check {item.nodeid} must use autograder.checks.property_settings")
         if self._grade_id is not None:
-            wanted = {self._grade_id} if isinstance(self._grade_id, str) else set(self._grade_id)
-            keep = [i for i in items if i.get_closest_marker("dlgrade").kwargs["grade_id"] in wanted]
+            keep = self.selected(items)
             config.hook.pytest_deselected(items=[i for i in items if i not in keep])
             items[:] = keep
 
@@ -348,21 +358,127 @@ def run_checks(assignment: Assignment, student, grade_id=None, rehearsal: bool =
 def _session(assignment: Assignment, student, grade_id, rehearsal: bool,
              replay: dict | None) -> _CollectOutcomes:
     path = check_module_path(assignment).resolve()
-    checks_module(assignment)  # imported here: an error in it is the instructor's, said plainly
-    plugin = _CollectOutcomes(student, path, f"{assignment.name}.checks", grade_id, rehearsal,
-                              replay)
-    args = [str(path), "-q", *(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")),
-            "--noconftest", "-c", str(PYTEST_INI),
-            "--rootdir", str(path.parent), "-o", "addopts=", "--assert=plain",
-            "-W", "ignore::DeprecationWarning"]
+    # imported here: an error in it is the instructor's, said plainly
+    module = checks_module(assignment)
+    label = f"{assignment.name}.checks"
     # A big input (a batch of 28x28 images) is shown summarised, never dumped whole.
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
             np.printoptions(threshold=200, edgeitems=3), \
             compare.rehearsing() if rehearsal else contextlib.nullcontext():
-        code = pytest.main(args, plugins=[plugin])
+        live = _live_session(path, label, module.__name__)
+        if live is not None and not live.busy:  # busy: a check that runs checks
+            try:
+                return live.run(student, grade_id, rehearsal, replay)
+            except RuntimeError as exc:
+                raise RuntimeError(f"the checks for {assignment.name} could not run ({exc})") from None
+        plugin = _CollectOutcomes(student, path, label, grade_id, rehearsal, replay)
+        code = pytest.main(_pytest_args(path), plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
         raise RuntimeError(f"the checks for {assignment.name} could not run (pytest exit {int(code)})")
     return plugin
+
+
+def _pytest_args(path: Path) -> list[str]:
+    return [str(path), *(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")),
+            "--noconftest", "-c", str(PYTEST_INI),
+            "--rootdir", str(path.parent), "-o", "addopts=", "--assert=plain",
+            "-W", "ignore::DeprecationWarning"]
+
+
+class _LiveSession:
+    """One pytest session kept for a checks file: configured and collected once, then a test
+    cell's checks run on request against one student, as pytest.main would run them (the
+    same items in the same order, each through pytest's own run-test protocol, every fixture
+    torn down after the last, output captured around each). Six sessions a submission cost
+    about as much CPU as the checks themselves (configuration, plugins, collection)."""
+
+    def __init__(self, path: Path, label: str):
+        from _pytest.config import _prepareconfig  # what pytest.main itself starts with
+
+        self.plugin = _CollectOutcomes(None, path, label)
+        self.busy = False
+        self.config = _prepareconfig(_pytest_args(path), plugins=[self.plugin])
+        self._capture = self.config.pluginmanager.getplugin("capturemanager")
+        self.session = None
+        try:
+            try:
+                self.config._do_configure()
+                self.session = pytest.Session.from_config(self.config)
+                self.config.hook.pytest_sessionstart(session=self.session)
+                self.config.hook.pytest_collection(session=self.session)
+            finally:
+                self._release_capture()
+            if self.session.testsfailed:  # a collection error: pytest.main says what, each time
+                raise RuntimeError("the checks did not collect")
+        except BaseException:
+            self.close()
+            raise
+
+    def _release_capture(self) -> None:
+        """Capture is started around each run, on the streams of that moment: between runs
+        the process's own output is never redirected to a capture of an earlier moment."""
+        if self._capture is not None:
+            self._capture.stop_global_capturing()
+
+    def run(self, student, grade_id, rehearsal: bool, replay: dict | None) -> _CollectOutcomes:
+        """The outcomes of `grade_id`'s checks (all: None; or a collection of grade_ids) against
+        `student`. Whatever breaks pytest itself ends the session: RuntimeError, as from
+        pytest.main's exit code."""
+        plugin = self.plugin
+        plugin.reset(student, grade_id, rehearsal, replay)
+        items = plugin.selected(self.session.items)
+        self.busy = True
+        cwd = os.getcwd()
+        try:
+            if self._capture is not None:
+                self._capture.start_global_capturing()
+                self._capture.suspend_global_capture()
+            for position, item in enumerate(items):
+                following = items[position + 1] if position + 1 < len(items) else None
+                self.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+        except BaseException as exc:  # noqa: BLE001 - pytest.main too ends on anything
+            _drop_live(self)
+            raise RuntimeError(f"pytest stopped: {type(exc).__name__}: {exc}") from None
+        finally:
+            self.busy = False
+            self._release_capture()
+            os.chdir(cwd)
+        results = copy.copy(plugin)  # its lists are its own: reset makes new ones
+        plugin.reset(None, None, False, None)  # holds no student between runs
+        return results
+
+    def close(self) -> None:
+        try:
+            if self.session is not None:
+                self.config.hook.pytest_sessionfinish(session=self.session, exitstatus=0)
+        finally:
+            self.config._ensure_unconfigure()
+
+
+_LIVE: dict[tuple[str, str], _LiveSession | None] = {}
+_LIVE_KEPT = 4  # checks files whose session a process keeps (one per assignment graded)
+
+
+def _live_session(path: Path, label: str, module_name: str) -> _LiveSession | None:
+    key = (str(path), module_name)  # the module's name carries its content's digest
+    if key not in _LIVE:
+        while len(_LIVE) >= _LIVE_KEPT:
+            oldest = _LIVE.pop(next(iter(_LIVE)))
+            if oldest is not None:
+                _drop_live(oldest)
+        try:
+            _LIVE[key] = _LiveSession(path, label)
+        except Exception:  # noqa: BLE001 - pytest.main, a session a call, says what
+            _LIVE[key] = None
+    return _LIVE[key]
+
+
+def _drop_live(live: _LiveSession) -> None:
+    for key, held in list(_LIVE.items()):
+        if held is live:
+            del _LIVE[key]
+    with contextlib.suppress(Exception):
+        live.close()
 
 
 @dataclass(frozen=True)
