@@ -32,6 +32,10 @@ def load_config(root: Path, isolation: str = "none", datasets: list[str] | None 
         # Parallel slots write the gradebook at once: a writer waits for another's transaction
         # (SQLite's lock) up to a minute rather than failing at the default five seconds.
         config.CourseDirectory.db_url = f"sqlite:///{(root / 'gradebook.db').resolve()}?timeout=60"
+    if "optimistic_validation" not in config.Exporter:
+        # nbconvert validates the whole notebook after each of nbgrader's seven preprocessors;
+        # once after the last is nbconvert's own option (and writing it validates it again)
+        config.Exporter.optimistic_validation = True
     config.TrustedExecute.results_root = str(root / "autograded")
     config.TrustedExecute.course_root = str(root)
     config.TrustedExecute.isolation = isolation

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from autograder.text import POINT_DIGITS
+
+if TYPE_CHECKING:  # pandas is imported where a CSV is made: every dlgrade command loads this module
+    import pandas as pd
 
 PROBLEM_COLUMNS = ["student_id", "assignment", "score", "reason"]
 
@@ -29,6 +31,8 @@ FORMATS = ("canvas", "moodle", "csv")
 
 def gradebook_frame(db_url: str, course_id: str) -> tuple[pd.DataFrame, dict[str, float]]:
     """One row per student (id, first_name, last_name, email, score per assignment), max scores."""
+    import pandas as pd
+
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(db_url, course_id) as gb:
@@ -68,6 +72,8 @@ def ungraded(root: Path, assignments: list[str]) -> list[dict]:
 def with_ungraded(frame: pd.DataFrame, problems: list[dict]) -> pd.DataFrame:
     """Every submitter a row: an ungraded submission's recorded score where the gradebook
     has none (a student it does not know gets a row of their own)."""
+    import pandas as pd
+
     frame = frame.copy()
     for problem in problems:
         student, assignment = problem["student_id"], problem["assignment"]
@@ -86,6 +92,8 @@ def _display_name(row) -> str:
 
 
 def to_lms(frame: pd.DataFrame, max_scores: dict[str, float], fmt: str) -> pd.DataFrame:
+    import pandas as pd
+
     assignments = list(max_scores)
     scores = frame[assignments].round(POINT_DIGITS)  # as the terminal and the reports show them
     if fmt == "canvas":
@@ -112,6 +120,8 @@ def to_lms(frame: pd.DataFrame, max_scores: dict[str, float], fmt: str) -> pd.Da
 def export(root: Path, fmt: str, output: Path | None = None) -> tuple[Path, list[dict]]:
     """Write the gradebook of the course at `root` in `fmt`: (the file written, the
     submissions that could not be graded, exported with their recorded 0)."""
+    import pandas as pd
+
     from autograder import course
 
     if fmt not in FORMATS:

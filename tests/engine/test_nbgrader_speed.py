@@ -44,3 +44,37 @@ def test_metadata_is_validated_as_jsonschema_validates_it(bad):
     with pytest.raises(jsonschema.ValidationError) as theirs:
         jsonschema.validate(_cell(**bad).metadata["nbgrader"], validator.schema)
     assert str(ours.value) == str(theirs.value)
+
+
+def test_notebooks_are_validated_once_after_nbgraders_preprocessors_unless_the_course_says(tmp_path):
+    import nbformat
+    from nbconvert.exporters import NotebookExporter
+    from nbconvert.preprocessors import Preprocessor
+
+    from autograder import course
+
+    class Keeps(Preprocessor):
+        def preprocess(self, nb, resources):
+            return nb, resources
+
+    class Breaks(Preprocessor):
+        def preprocess(self, nb, resources):
+            nb.cells[0]["execution_count"] = "one"  # not what the schema allows
+            return nb, resources
+
+    (tmp_path / course.CONFIG_FILE).write_text("")
+    exporter = NotebookExporter(config=course.load_config(tmp_path))
+    validated = []
+    exporter._validate_preprocessor = lambda nbc, preprocessor: validated.append(preprocessor)
+    for _ in range(3):
+        exporter.register_preprocessor(Keeps(), enabled=True)
+    exporter.from_notebook_node(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]))
+    assert len(validated) == 1
+    # still validated: an invalid notebook is refused
+    exporter = NotebookExporter(config=course.load_config(tmp_path))
+    exporter.register_preprocessor(Breaks(), enabled=True)
+    with pytest.raises(nbformat.ValidationError):
+        exporter.from_notebook_node(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]))
+    # an instructor who wants each preprocessor checked keeps it
+    (tmp_path / course.CONFIG_FILE).write_text("c.Exporter.optimistic_validation = False\n")
+    assert course.load_config(tmp_path).Exporter.optimistic_validation is False
