@@ -218,7 +218,7 @@ def _examples_unprinted(wrapped):
     """Hypothesis writes out each explicit example before running it, to print should it fail;
     a replay's text is never shown (a failure runs the check in full, which writes its own),
     and that text (numpy's repr of every example's arrays, Hypothesis's pretty-printer over the
-    rest) was a fifth of the grader's CPU. Hypothesis's own switch for a test whose arguments
+    rest) was a tenth of the grader's CPU. Hypothesis's own switch for a test whose arguments
     it does not print (its state machines'); where it has none, examples are written out as
     before."""
     attribute = "_hypothesis_internal_print_given_args"
@@ -389,8 +389,8 @@ class _LiveSession:
     """One pytest session kept for a checks file: configured and collected once, then a test
     cell's checks run on request against one student, as pytest.main would run them (the
     same items in the same order, each through pytest's own run-test protocol, every fixture
-    torn down after the last, output captured around each). Six sessions a submission cost
-    about as much CPU as the checks themselves (configuration, plugins, collection)."""
+    torn down after the last, output captured around each). A session for each test cell
+    (configuration, plugins, collection) was a fifth of the grader's CPU on a numpy assignment."""
 
     def __init__(self, path: Path, label: str):
         from _pytest.config import _prepareconfig  # what pytest.main itself starts with
