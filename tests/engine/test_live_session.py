@@ -11,6 +11,8 @@ from autograder import assignments
 from autograder.bridge import LocalStudent
 from autograder.checks import runner
 
+REPO = Path(__file__).resolve().parents[2]
+
 CHECKS = '''
 import os
 import sys
@@ -172,3 +174,35 @@ def test_only_a_few_sessions_are_kept(tmp_path):
         toy = _toy(tmp_path / str(number))
         runner.run_checks(toy, _student(lambda x: 2 * x), grade_id="test_g")
     assert len(runner._LIVE) <= runner._LIVE_KEPT
+
+
+NUMPY_ASSIGNMENTS = [n for n in assignments.names(REPO) if not assignments.load(REPO, n).training_cell]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NUMPY_ASSIGNMENTS)
+def test_a_kept_session_gives_every_catalogue_what_a_session_a_cell_gives(name, tmp_path, monkeypatch):
+    """The reference and a third of each catalogue (not the third test_batched_calls takes),
+    cell after cell as the executor asks: identical outcomes, message for message."""
+    from autograder.mutants import load_catalogue
+    from autograder.validate import mutant_reach, mutated_notebook, run_in_process
+
+    assignment = assignments.load(REPO, name)
+    catalogue = load_catalogue(assignment)
+    kept_session = runner._live_session
+    for mutant in [None, *catalogue.mutants[(len(name) + 1) % 3::3]]:
+        namespace, _ = run_in_process(mutated_notebook(assignment, mutant), tmp_path, assignment)
+        cells = assignment.grade_ids if mutant is None else [
+            c for c in assignment.grade_ids if c in mutant_reach(assignment, mutant)]
+        outcomes = {}
+        for mode, sessions in (("kept", kept_session), ("one a cell", lambda *args: None)):
+            monkeypatch.setattr(runner, "_live_session", sessions)
+            outcomes[mode] = [_read_all(runner.run_checks(assignment, LocalStudent(dict(namespace)),
+                                                          grade_id=cell)) for cell in cells]
+        assert outcomes["kept"] == outcomes["one a cell"], mutant.name if mutant else "reference"
+    assert any(p == str(runner.check_module_path(assignment).resolve()) for p, _ in runner._LIVE)
+
+
+def _read_all(outcomes):
+    return [(o.grade_id, o.name, o.passed, o.message, o.hint, o.counterexample, o.detail)
+            for o in outcomes]
