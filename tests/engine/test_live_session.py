@@ -66,7 +66,8 @@ def _student(f, name="me"):
 
 
 def _read(outcomes):
-    return [(o.grade_id, o.name, o.passed, o.message, o.counterexample) for o in outcomes]
+    return [(o.grade_id, o.name, o.passed, o.message, o.hint, o.counterexample, o.detail)
+            for o in outcomes]
 
 
 def _live(toy):
@@ -197,12 +198,8 @@ def test_a_kept_session_gives_every_catalogue_what_a_session_a_cell_gives(name, 
         outcomes = {}
         for mode, sessions in (("kept", kept_session), ("one a cell", lambda *args: None)):
             monkeypatch.setattr(runner, "_live_session", sessions)
-            outcomes[mode] = [_read_all(runner.run_checks(assignment, LocalStudent(dict(namespace)),
+            outcomes[mode] = [_read(runner.run_checks(assignment, LocalStudent(dict(namespace)),
                                                           grade_id=cell)) for cell in cells]
         assert outcomes["kept"] == outcomes["one a cell"], mutant.name if mutant else "reference"
     assert any(p == str(runner.check_module_path(assignment).resolve()) for p, _ in runner._LIVE)
 
-
-def _read_all(outcomes):
-    return [(o.grade_id, o.name, o.passed, o.message, o.hint, o.counterexample, o.detail)
-            for o in outcomes]
