@@ -167,7 +167,10 @@ def test_a_giant_message_never_reaches_the_grader(graded):
     avg = _questions(root, "flood_message")["test_avg_pool"]
     assert avg["score"] == 0
     said = (avg.get("reason") or "") + " ".join(t["message"] or "" for t in avg["tests"])
-    assert "over 96 MiB" in said or "stopped answering" in said, said
+    # refused at the size limit, or the kernel or the call ran out of time producing it (a
+    # loaded machine takes over the call's 3 s to make and send 200 MiB): never received
+    assert any(words in said for words in ("over 96 MiB", "stopped answering",
+                                           "did not finish within")), said
     others = {gid: c for gid, c in _questions(root, "flood_message").items() if gid != "test_avg_pool"}
     assert all(c["score"] == c["points"] for c in others.values()), others
 
