@@ -127,7 +127,7 @@ class Calibration:
     cell: str
     seconds: float            # median of the timed runs
     runs: list[float]
-    warmup: float
+    warmup: float | None      # the untimed first run's seconds; None: taken without one
     device: dict
     created: str
     # The hidden checks on the reference solution's trained model, on this grader's data
@@ -262,8 +262,11 @@ def reference_checks(client, nb, root: Path, assignment: str) -> dict:
 
 
 def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: float = 3600,
-              kernel_manager_class=None, progress=None) -> Calibration:
-    """Warm up once, time `runs` fresh runs, store the median for this device."""
+              kernel_manager_class=None, progress=None, warmup: bool = True) -> Calibration:
+    """Warm up once (unless not `warmup`), time `runs` fresh runs, store the median for this
+    device. Each run is a fresh kernel, so what a warm-up warms is the machine's (the page
+    cache, a GPU's compiled kernels); a calibration taken without one can only be slower,
+    its budget more lenient."""
     from autograder import assignments, build, datasets, sandbox
 
     if runs < 1:
@@ -278,9 +281,9 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
     declared = assignments.load(root, assignment)
     build.ensure_support(declared)
     data_dirs = datasets.prepare(root, declared.datasets)  # the data students train on
-    warmup = time_cell(notebook, cell, kernel_manager_class, timeout, data_dirs)[cell]
-    if progress:
-        progress(f"warm-up: {warmup:.3f} s (not counted)")
+    warmed = time_cell(notebook, cell, kernel_manager_class, timeout, data_dirs)[cell] if warmup else None
+    if progress and warmed is not None:
+        progress(f"warm-up: {warmed:.3f} s (not counted)")
     timed, reference = [], {}
     for i in range(runs):
         last = i == runs - 1  # the checks run after the last timed run, outside its timing
@@ -292,7 +295,7 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
     if progress:
         progress(describe_reference(reference))
     steps = reference.pop("training_steps", None)
-    result = calibration_of(assignment, cell, timed, warmup, reference, steps)
+    result = calibration_of(assignment, cell, timed, warmed, reference, steps)
     result.data = {name: datasets.student_words(name, datasets.evaluation(name))
                    for name in declared.datasets} or None
     if progress:
@@ -302,7 +305,7 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
     return result
 
 
-def calibration_of(assignment: str, cell: str, timed: list[CellTimes], warmup: float,
+def calibration_of(assignment: str, cell: str, timed: list[CellTimes], warmup: float | None,
                    reference: dict | None = None, steps: int | None = None) -> Calibration:
     """The calibration these timed runs of the reference make on this device: medians; `steps`,
     the training steps its trained model counted."""
@@ -311,7 +314,8 @@ def calibration_of(assignment: str, cell: str, timed: list[CellTimes], warmup: f
         return round(statistics.median(values), 4) if values else None
 
     return Calibration(assignment=assignment, cell=cell, seconds=median(t[cell] for t in timed),
-                       runs=[round(t[cell], 4) for t in timed], warmup=round(warmup, 4),
+                       runs=[round(t[cell], 4) for t in timed],
+                       warmup=None if warmup is None else round(warmup, 4),
                        device=device(), reference=reference,
                        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                        cpu_seconds=median(t.cpu.get(cell) for t in timed),

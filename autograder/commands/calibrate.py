@@ -19,12 +19,17 @@ def add_parser(subparsers) -> None:
                                        "of assignment.toml)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs after one warm-up (median)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per cell")
+    parser.add_argument("--no-warm-up", dest="warmup", action="store_false",
+                        help="time the runs without the untimed first one (quicker; a cold "
+                             "machine's first run can only make the budget more lenient)")
     parser.set_defaults(func=run)
 
 
-def ensure_calibrated(root, assignment: str, runs: int = 3, calibrate: bool = True):
-    """The calibration for this device, taken now when missing and `calibrate`; without it,
-    a warning that the budget check will say "uncalibrated". None when nothing is timed."""
+def ensure_calibrated(root, assignment: str, runs: int = 3, calibrate: bool = True,
+                      warmup: bool = True):
+    """The calibration for this device, taken now when missing and `calibrate` (`warmup`: with
+    an untimed first run); without it, a warning that the budget check will say
+    "uncalibrated". None when nothing is timed."""
     cell = timing.training_cell(root, assignment)
     if not cell:
         return None
@@ -37,9 +42,13 @@ def ensure_calibrated(root, assignment: str, runs: int = 3, calibrate: bool = Tr
               f"{assignment}` first, or grade with --calibrate.", file=sys.stderr, flush=True)
         return None
     print(f"calibrating {assignment} first (no reference timing on {timing.device_id()}): "
-          f"cell {cell}, 1 warm-up + {runs} run(s)", file=sys.stderr, flush=True)
-    return timing.calibrate(root, assignment, cell, runs=runs,
+          f"cell {cell}, {_plan(runs, warmup)}", file=sys.stderr, flush=True)
+    return timing.calibrate(root, assignment, cell, runs=runs, warmup=warmup,
                             progress=lambda line: print("  " + line, file=sys.stderr, flush=True))
+
+
+def _plan(runs: int, warmup: bool) -> str:
+    return ("1 warm-up + " if warmup else "no warm-up, ") + f"{runs} run{'s' if runs != 1 else ''}"
 
 
 def run(args) -> int:
@@ -48,9 +57,10 @@ def run(args) -> int:
     cell = args.cell or timing.training_cell(root, args.assignment)
     if not cell:
         raise ValueError(f"{args.assignment} declares no training_cell: name it with --cell CELL_ID")
-    print(f"calibrating {args.assignment}: cell {cell}, 1 warm-up + {args.runs} runs on "
+    print(f"calibrating {args.assignment}: cell {cell}, {_plan(args.runs, args.warmup)} on "
           f"{timing.device_id()}", file=sys.stderr, flush=True)
     result = timing.calibrate(root, args.assignment, cell, runs=args.runs, timeout=args.timeout,
+                              warmup=args.warmup,
                               progress=lambda line: print("  " + line, file=sys.stderr, flush=True))
     kind = "GPU-timed" if result.gpu_timed else "CPU-timed (no GPU: compare only on this machine)"
     print(f"{args.assignment}/{cell}: median {result.seconds:.3f} s of {result.runs} ({kind}); "

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"isolation: {sandbox.probe().describe()}", file=sys.stderr, flush=True)
     assignments = demo.build(repo, target)
     for assignment in args.assignment or assignments:  # one timed run: a demo, not a benchmark
-        ensure_calibrated(target, assignment, runs=1)
+        ensure_calibrated(target, assignment, runs=1, warmup=False)
     wrong, reports, examples = [], [], []
     for assignment in args.assignment or assignments:
         students = grading.submitted_students(target, assignment)

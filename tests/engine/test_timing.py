@@ -68,6 +68,14 @@ def test_calibrate_times_the_training_cell_and_stores_it_per_device(course, caps
     assert saved["notebook_seconds"] >= saved["seconds"]
     loaded = timing.load(course, "timed")
     assert loaded.seconds == saved["seconds"] and loaded.gpu_timed == (saved["device"]["kind"] == "gpu")
+    assert saved["warmup"] is not None
+    # without the untimed first run: one kernel less, and the file says there was none
+    assert cli.main(["calibrate", "timed", "--runs", "1", "--no-warm-up"]) == 0
+    err = capsys.readouterr().err
+    assert "no warm-up, 1 run on" in err and "warm-up:" not in err and "run 1/1:" in err
+    quick = json.loads(path.read_text())
+    assert quick["warmup"] is None and len(quick["runs"]) == 1 and 0.24 <= quick["seconds"] <= 2.0
+    assert timing.load(course, "timed").warmup is None
 
 
 def test_calibrate_needs_a_cell_that_exists(course, capsys):
@@ -222,10 +230,12 @@ def test_grading_an_uncalibrated_assignment_warns_or_calibrates_first(tmp_path, 
     err = capsys.readouterr().err
     assert "mnist-ann has no calibration for this device" in err and "--calibrate" in err
     taken = []
-    monkeypatch.setattr(timing, "calibrate", lambda root, assignment, cell, runs, progress:
-                        taken.append((assignment, cell, runs)) or "calibrated")
-    assert ensure_calibrated(tmp_path, "mnist-ann", runs=1) == "calibrated"
-    assert taken == [("mnist-ann", "train", 1)] and "calibrating mnist-ann first" in capsys.readouterr().err
+    monkeypatch.setattr(timing, "calibrate", lambda root, assignment, cell, runs, warmup, progress:
+                        taken.append((assignment, cell, runs, warmup)) or "calibrated")
+    assert ensure_calibrated(tmp_path, "mnist-ann", runs=1, warmup=False) == "calibrated"
+    assert taken == [("mnist-ann", "train", 1, False)]
+    assert "calibrating mnist-ann first (no reference timing on " in (err := capsys.readouterr().err)
+    assert "no warm-up, 1 run" in err
     stored = _calibration(2.0)
     path = timing.calibration_path(tmp_path, "mnist-ann")
     path.parent.mkdir(parents=True)
