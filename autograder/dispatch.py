@@ -7,9 +7,17 @@ makes the grading itself die (the machine's memory runs out while the trusted si
 measures their model, a crash in a native library), the worker dies, not the batch:
 that submission is recorded as ungradable with the reason, a fresh worker takes the
 next one, and no other student's grade is lost. The worker dies with its batch.
+
+A worker that finished a batch alive waits for the next batch of the same process (the
+demo's assignments one after another, a program calling `grading.grade` again): it keeps
+the grader imported and its rehearsals and pytest sessions, and takes the output streams
+and working directory of the moment it is taken again, as a new one would. Only a batch
+with the environment and import path it started with takes it (the data the grader
+caches by name come from where the environment says); any other gets a new one.
 """
 from __future__ import annotations
 
+import atexit
 import ctypes
 import multiprocessing
 import os
@@ -17,6 +25,7 @@ import signal
 import sys
 import threading
 import traceback
+from multiprocessing import reduction
 
 PR_SET_PDEATHSIG = 1
 
@@ -47,6 +56,8 @@ def _serve(connection, parent: int) -> None:
             sys.stderr.flush()
             os._exit(0)
         function, args = request
+        if function is _adopt:  # its output streams come over the connection itself
+            args = (connection, *args)
         reply = answer(function, args)
         try:
             connection.send(reply)
@@ -93,6 +104,9 @@ def _launch(context) -> tuple:
 
 
 _forked: list[tuple] = []  # workers prefork() started, for Worker()s to take
+_idle: list[tuple] = []  # (process, connection, _moment()) a finished batch left alive
+IDLE_KEPT = 2  # each holds the grader (and TensorFlow, after a model assignment) in memory
+_closing_idle_at_exit = False
 
 
 def can_fork() -> bool:
@@ -109,14 +123,14 @@ def prefork(count: int) -> int:
         sys.stdout.flush()  # or a child that flushes on exit writes the parent's output again
         sys.stderr.flush()
         while len(_forked) < count:
-            _forked.append(_launch(context))
+            _forked.append(_launch(context))  # in the main thread: can_fork() says it is alone
     return len(_forked)
 
 
-def _take_forked() -> tuple | None:
-    while _forked:
+def _take(waiting: list) -> tuple | None:
+    while waiting:
         try:
-            process, connection = _forked.pop()
+            process, connection = waiting.pop()
         except IndexError:  # another slot took the last one
             return None
         if process.is_alive():
@@ -124,14 +138,84 @@ def _take_forked() -> tuple | None:
     return None
 
 
+def _moment() -> tuple:
+    """What a worker keeps from the batch that started it."""
+    return tuple(sorted(os.environ.items())), tuple(sys.path)
+
+
+def _take_idle() -> tuple | None:
+    """A worker an earlier batch of this environment left, given this moment's output
+    streams and working directory; None if none answers. The others finish."""
+    now = _moment()
+    while _idle:
+        try:
+            process, connection, started_in = _idle.pop()
+        except IndexError:  # another slot took the last one
+            return None
+        if started_in != now:
+            _finish(process, connection)
+            continue
+        try:
+            connection.send((_adopt, (os.getcwd(),)))
+            for stream in (1, 2):
+                reduction.send_handle(connection, stream, process.pid)
+            if connection.poll(10) and connection.recv() == ("ok", None):
+                return process, connection
+        except (EOFError, OSError):
+            pass
+        process.kill()
+    return None
+
+
+def _close_idle() -> None:
+    """Tell the waiting workers to finish (their output flushed) before the batch's process
+    ends, rather than leave them to multiprocessing's SIGTERM (registered when the first one
+    waits, after multiprocessing's own exit handler, so that it runs before it)."""
+    while _idle:
+        process, connection, _ = _idle.pop()
+        _finish(process, connection)
+
+
+def _finish(process, connection) -> None:
+    if process.is_alive():
+        try:
+            connection.send(None)
+        except (BrokenPipeError, OSError):
+            pass
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+
+
+def _adopt(connection, cwd: str) -> None:
+    """What a worker spawned now would start with besides its environment: the batch's
+    output streams (fd 1 and 2, sent after the request) and working directory."""
+    for stream in (1, 2):
+        received = reduction.recv_handle(connection)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(received, stream)
+        os.close(received)
+    os.chdir(cwd)
+
+
+def _in_main_thread() -> bool:
+    # a worker is told to die with the thread that started it (PR_SET_PDEATHSIG): only one
+    # the main thread started outlives a batch's slot threads
+    return threading.current_thread() is threading.main_thread()
+
+
 class Worker:
-    """One worker process: one prefork() started, else spawned when first needed; spawned
-    again after it dies."""
+    """One worker process: one an earlier batch left, or one prefork() started, else spawned
+    when first needed; spawned again after it dies. Closed alive, it waits for the next
+    batch (when the main thread started it)."""
 
     def __init__(self):
         self._context = multiprocessing.get_context("spawn")
         self._process = None
         self._connection = None
+        self._kept = False  # whether this process may wait for the next batch
+        self._moment = None
 
     def __enter__(self):
         return self
@@ -140,7 +224,10 @@ class Worker:
         self.close()
 
     def _start(self) -> None:
-        self._process, self._connection = _take_forked() or _launch(self._context)
+        found = _take_idle() or _take(_forked)
+        self._kept = found is not None or _in_main_thread()
+        self._moment = _moment()
+        self._process, self._connection = found or _launch(self._context)
 
     def run(self, function, *args):
         """function(*args) in the worker; WorkerDied when the worker dies doing it."""
@@ -161,12 +248,13 @@ class Worker:
         raise WorkerDied(f"the grader's worker process died: {died}")
 
     def close(self) -> None:
-        if self._process is not None and self._process.is_alive():
-            try:
-                self._connection.send(None)
-            except (BrokenPipeError, OSError):
-                pass
-            self._process.join(timeout=10)
-            if self._process.is_alive():
-                self._process.kill()
+        if self._process is not None and self._process.is_alive() and self._kept \
+                and len(_idle) < IDLE_KEPT:
+            global _closing_idle_at_exit
+            if not _closing_idle_at_exit:
+                atexit.register(_close_idle)
+                _closing_idle_at_exit = True
+            _idle.append((self._process, self._connection, self._moment))
+        elif self._process is not None:
+            _finish(self._process, self._connection)
         self._process = None

@@ -33,6 +33,66 @@ def test_a_worker_that_dies_is_replaced():
         assert worker.run(_square, 2) == 4  # an error is not a death
 
 
+def _where():
+    return os.getpid(), os.environ.get("DLGRADE_TEST_PROBE"), os.getcwd()
+
+
+def test_a_worker_waits_for_the_next_batch_with_its_output_going_where_that_batch_says(
+        tmp_path, monkeypatch):
+    import threading
+
+    dispatch._close_idle()  # whatever an earlier test left
+    with dispatch.Worker() as worker:
+        first, _, _ = worker.run(_where)
+    monkeypatch.chdir(tmp_path)
+    saved = os.dup(1)
+    try:
+        with open(tmp_path / "log.txt", "wb") as log:  # this batch's output goes elsewhere
+            os.dup2(log.fileno(), 1)
+            with dispatch.Worker() as worker:
+                assert worker.run(_where) == (first, None, str(tmp_path))
+                worker.run(os.write, 1, b"the second batch's line\n")
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    assert (tmp_path / "log.txt").read_text() == "the second batch's line\n"
+    # another environment (data the grader caches by name come from where it says): a new one
+    monkeypatch.setenv("DLGRADE_TEST_PROBE", "another environment")
+    with dispatch.Worker() as worker:
+        second, probe, _ = worker.run(_where)
+    assert second != first and probe == "another environment"
+    assert [process.pid for process, _, _ in dispatch._idle] == [second]
+    # one a slot thread started dies with that thread (PR_SET_PDEATHSIG): it is not kept
+    dispatch._close_idle()
+    started = []
+
+    def slot():
+        with dispatch.Worker() as worker:
+            started.append(worker.run(_where)[0])
+    thread = threading.Thread(target=slot)
+    thread.start()
+    thread.join()
+    assert dispatch._idle == []
+
+
+def test_waiting_workers_finish_with_their_output_when_the_batch_ends(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "probe.py").write_text("def say():\n    print('said in the worker')\n")
+    (tmp_path / "batch.py").write_text(
+        "from autograder import dispatch\nfrom probe import say\n"
+        "if __name__ == '__main__':\n"
+        "    with dispatch.Worker() as worker:\n        worker.run(say)\n"
+        "    assert len(dispatch._idle) == 1\n")
+    done = subprocess.run([sys.executable, str(tmp_path / "batch.py")], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path,
+                          env={**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+                               "PYTHONPATH": f"{REPO}:{tmp_path}"})  # its print buffered
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "said in the worker\n"  # flushed by its own exit, not lost to SIGTERM
+
+
 PREFORK = """
 import threading
 from autograder import dispatch
