@@ -28,15 +28,17 @@ settings.load_profile("dlgrade")
 
 def work_unit(nodeid: str, names) -> str:
     """What one of `make test`'s processes runs whole: a test file (its module fixtures stay in
-    one process), except the files proving every assignment, split by assignment (its tests
-    share that assignment's in-process grader), so that the assignments spread over both
-    processes instead of queueing in one."""
+    one process), except the files proving every assignment, split by assignment, both files'
+    tests of an assignment in one unit (they share that assignment's in-process grader: its
+    reference trained once), so that the assignments spread over both processes instead of
+    queueing in one."""
     path, _, rest = nodeid.partition("::")
-    if path.rsplit("/", 1)[-1].startswith("test_assignments") and rest.endswith("]") and "[" in rest:
+    folder, _, name = path.rpartition("/")
+    if name.startswith("test_assignments") and rest.endswith("]") and "[" in rest:
         param = rest[rest.index("[") + 1:-1]  # "conv-pooling" or "conv-pooling-<mutant>"
         owners = [n for n in names if param == n or param.startswith(n + "-")]
         if owners:
-            return f"{path}::{max(owners, key=len)}"
+            return f"{folder}/test_assignments*::{max(owners, key=len)}"
     return path
 
 

@@ -15,11 +15,14 @@ NAMES = assignments.names(ROOT)
 def test_each_assignment_is_a_unit_of_its_own():
     unit = lambda nodeid: conftest.work_unit(nodeid, NAMES)  # noqa: E731
     assert unit("tests/checks/test_assignments.py::test_a[timeseries-lstm]") == \
-        "tests/checks/test_assignments.py::timeseries-lstm"
+        "tests/checks/test_assignments*::timeseries-lstm"
     assert unit("tests/checks/test_assignments.py::test_m[timeseries-lstm-untrained_model]") == \
-        "tests/checks/test_assignments.py::timeseries-lstm"
-    assert unit("tests/checks/test_assignments_heavy.py::test_m[timeseries-mlp-no_scaling]") == \
-        "tests/checks/test_assignments_heavy.py::timeseries-mlp"
+        "tests/checks/test_assignments*::timeseries-lstm"
+    # the heavy file's mutants with the same assignment's other proofs: one reference run
+    assert unit("tests/checks/test_assignments_heavy.py::test_m[timeseries-lstm-no_scaling]") == \
+        unit("tests/checks/test_assignments.py::test_a[timeseries-lstm]")
+    assert unit("tests/checks/test_assignments_heavy.py::test_m[timeseries-mlp-no_scaling]") != \
+        unit("tests/checks/test_assignments_heavy.py::test_m[timeseries-lstm-no_scaling]")
     assert unit("tests/checks/test_assignments.py::test_the_call_graph_is_read_from_the_solution") == \
         "tests/checks/test_assignments.py"
     assert unit("tests/engine/test_bridge.py::test_round_trip[1]") == "tests/engine/test_bridge.py"

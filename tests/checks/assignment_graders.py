@@ -12,7 +12,8 @@ from autograder.validate import InProcessGrader, on_the_solution_alone
 
 ROOT = Path(__file__).resolve().parents[2]
 # The assignments whose mutants test_assignments_heavy.py proves: the heaviest to train, in a
-# file of their own so that `make test`'s two processes (a test file each) share the mutants.
+# file of their own (`make test`'s work units, tests/conftest.py, keep each assignment's
+# proofs of both files in one process, where its reference is trained once).
 HEAVY = ("binary-cnn", "cifar-cnn", "timeseries-lstm", "timeseries-mlp")
 _GRADERS: dict[str, InProcessGrader] = {}
 

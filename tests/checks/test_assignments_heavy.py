@@ -1,6 +1,6 @@
-"""The mutants of the assignments that are heaviest to train (conftest.HEAVY), proven as
-test_assignments.py proves every other assignment's: apart, so that the suite's two
-processes share the work."""
+"""The mutants of the assignments that are heaviest to train (assignment_graders.HEAVY),
+proven as test_assignments.py proves every other assignment's; each assignment's run in
+the same process as its other proofs there (tests/conftest.py's work units)."""
 import pytest
 from assignment_graders import HEAVY, check_mutant, mutant_params
 
