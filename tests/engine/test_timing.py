@@ -78,6 +78,15 @@ def test_calibrate_times_the_training_cell_and_stores_it_per_device(course, caps
     assert timing.load(course, "timed").warmup is None
 
 
+@pytest.mark.slow
+def test_grade_with_calibrate_takes_a_whole_calibration_first(course, capsys):
+    cli.main(["grade", "timed", "--calibrate", "--json"])  # no submission: only the calibration
+    err = capsys.readouterr().err
+    assert "calibrating timed first" in err and "1 warm-up + 3 runs" in err and "run 3/3:" in err
+    taken = timing.load(course, "timed")
+    assert taken.warmup is not None and len(taken.runs) == 3 and 0.24 <= taken.seconds <= 2.0
+
+
 def test_calibrate_needs_a_cell_that_exists(course, capsys):
     assert cli.main(["calibrate", "untimed"]) == 2
     assert "declares no training_cell" in capsys.readouterr().err
