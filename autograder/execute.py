@@ -233,7 +233,7 @@ class TrustedExecute(Execute):
         start, cpu_before = time.monotonic(), timing.kernel_cpu(self)
         limit = self._cell_limit(cell)
         try:
-            cell = self.execute_cell(cell, index, store_history=True)
+            cell = self._execute(cell, index, store_history=True)
         except DeadKernelError:
             self._dead = f"the kernel died while running cell {index + 1}: {self._death_cause()}"
             cell.outputs.append(_stream(f"[{self._dead}]\n"))
@@ -268,6 +268,21 @@ class TrustedExecute(Execute):
             self._training_seconds += seconds
         self._wall_total += seconds
         return seconds
+
+    def _execute(self, cell, index: int, store_history: bool):
+        """execute_cell; DeadKernelError also when the reply came but the output never
+        finished because the kernel's process ended in between (a memory limit under load):
+        it died, it did not stop answering."""
+        from autograder.sandbox import exit_status
+
+        try:
+            return self.execute_cell(cell, index, store_history=store_history)
+        except CellTimeoutError:
+            km = getattr(self, "km", None)
+            process = getattr(getattr(km, "provisioner", None), "process", None)
+            if process is not None and exit_status(process) is not None:
+                raise DeadKernelError("the kernel died") from None
+            raise
 
     def _death_cause(self) -> str:
         from autograder.sandbox import describe_exit, exit_status
@@ -351,7 +366,7 @@ class TrustedExecute(Execute):
         self.timeout = max(1, int(round(timeout)))
         self._bridge_call = True
         try:
-            self.execute_cell(probe, self._current_index, store_history=False)
+            self._execute(probe, self._current_index, store_history=False)
         except DeadKernelError:
             self._dead = (f"the kernel died while the grader called your code "
                           f"(cell {self._current_index + 1}): {self._death_cause()}")
