@@ -128,13 +128,14 @@ def prefork(count: int) -> int:
 
 
 def _take(waiting: list) -> tuple | None:
+    """The last entry of `waiting` (its process first) whose process is alive."""
     while waiting:
         try:
-            process, connection = waiting.pop()
+            entry = waiting.pop()
         except IndexError:  # another slot took the last one
             return None
-        if process.is_alive():
-            return process, connection
+        if entry[0].is_alive():
+            return entry
     return None
 
 
@@ -147,11 +148,8 @@ def _take_idle() -> tuple | None:
     """A worker an earlier batch of this environment left, given this moment's output
     streams and working directory; None if none answers. The others finish."""
     now = _moment()
-    while _idle:
-        try:
-            process, connection, started_in = _idle.pop()
-        except IndexError:  # another slot took the last one
-            return None
+    while (entry := _take(_idle)) is not None:
+        process, connection, started_in = entry
         if started_in != now:
             _finish(process, connection)
             continue
@@ -171,9 +169,8 @@ def _close_idle() -> None:
     """Tell the waiting workers to finish (their output flushed) before the batch's process
     ends, rather than leave them to multiprocessing's SIGTERM (registered when the first one
     waits, after multiprocessing's own exit handler, so that it runs before it)."""
-    while _idle:
-        process, connection, _ = _idle.pop()
-        _finish(process, connection)
+    while (entry := _take(_idle)) is not None:
+        _finish(*entry[:2])
 
 
 def _finish(process, connection) -> None:

@@ -278,11 +278,13 @@ class TrustedExecute(Execute):
         try:
             return self.execute_cell(cell, index, store_history=store_history)
         except CellTimeoutError:
-            km = getattr(self, "km", None)
-            process = getattr(getattr(km, "provisioner", None), "process", None)
+            process = self._kernel_process()
             if process is not None and exit_status(process) is not None:
                 raise DeadKernelError("the kernel died") from None
             raise
+
+    def _kernel_process(self):
+        return getattr(getattr(getattr(self, "km", None), "provisioner", None), "process", None)
 
     def _death_cause(self) -> str:
         from autograder.sandbox import describe_exit, exit_status
@@ -290,7 +292,7 @@ class TrustedExecute(Execute):
         km = getattr(self, "km", None)
         if hasattr(km, "death_cause"):
             return km.death_cause()
-        return describe_exit(exit_status(getattr(getattr(km, "provisioner", None), "process", None)))
+        return describe_exit(exit_status(self._kernel_process()))
 
     @staticmethod
     def _status(cell) -> str:
