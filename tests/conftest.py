@@ -1,4 +1,6 @@
 import os
+import re
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # The grader's own held-out draw of the stand-ins (autograder.secret), fixed: the same data in
@@ -26,14 +28,25 @@ settings.load_profile("dlgrade")
 
 
 
+# Test files that grade with one assignment's in-process grader (the `grader` fixture): they
+# join that assignment's unit, where its reference is trained already (tests/test_work_units.py
+# finds every such file).
+SHARES_A_GRADER = {
+    "tests/checks/test_training_written_differently.py": "mnist-ann",
+    "tests/checks/test_transfer_written_differently.py": "transfer-finetune",
+}
+
+
 def work_unit(nodeid: str, names) -> str:
     """What one of `make test`'s processes runs whole: a test file (its module fixtures stay in
     one process), except the files proving every assignment, split by assignment, both files'
     tests of an assignment in one unit (they share that assignment's in-process grader: its
     reference trained once), so that the assignments spread over both processes instead of
-    queueing in one."""
+    queueing in one; a file of SHARES_A_GRADER joins its assignment's unit."""
     path, _, rest = nodeid.partition("::")
     folder, _, name = path.rpartition("/")
+    if path in SHARES_A_GRADER:
+        return f"{folder}/test_assignments*::{SHARES_A_GRADER[path]}"
     if name.startswith("test_assignments") and rest.endswith("]") and "[" in rest:
         param = rest[rest.index("[") + 1:-1]  # "conv-pooling" or "conv-pooling-<mutant>"
         owners = [n for n in names if param == n or param.startswith(n + "-")]
@@ -42,19 +55,48 @@ def work_unit(nodeid: str, names) -> str:
     return path
 
 
+SLOW_FILE = re.compile(r"^pytestmark\s*=.*\bmark\.slow\b", re.MULTILINE)
+
+
+def heavy_units(root: Path, names) -> set[str]:
+    """The work units that train models or grade in sandboxed kernels: the units of the
+    assignments with a training cell, and the test files marked slow as a whole."""
+    from autograder import assignments
+
+    trains = {work_unit(f"tests/checks/test_assignments.py::t[{n}]", names) for n in names
+              if assignments.load(root, n).training_cell}
+    marked = {path.relative_to(root).as_posix() for path in (root / "tests").rglob("test_*.py")
+              if SLOW_FILE.search(path.read_text(encoding="utf-8"))}
+    return trains | marked
+
+
+def longest_unit(queue: dict[str, int], heavy: set[str]) -> str:
+    """The unit of `queue` (unit: its tests left) to hand out next: a heavy one before any
+    other, then the one with the most tests; the first on a tie. Heavy units first, so that
+    the run ends on quick files in both processes, not on one process training an
+    assignment (or grading in a sandbox) while the other has nothing left."""
+    return max(queue, key=lambda unit: (unit in heavy, queue[unit]))
+
+
 def pytest_xdist_make_scheduler(config, log):
     """xdist's scope scheduling over work_unit (its own loadgroup marks are lost on pytest 9,
-    which no longer reads the node id xdist rewrites)."""
-    from pathlib import Path
-
+    which no longer reads the node id xdist rewrites), heavy units first."""
     from xdist.scheduler import LoadScopeScheduling
 
     from autograder import assignments
 
-    names = assignments.names(Path(__file__).resolve().parents[1])
+    root = Path(__file__).resolve().parents[1]
+    names = assignments.names(root)
+    heavy = heavy_units(root, names)
 
     class ByWorkUnit(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return work_unit(nodeid, names)
+
+        def _assign_work_unit(self, node) -> None:
+            # xdist takes the queue's first unit: put the next one there
+            unit = longest_unit({u: len(ids) for u, ids in self.workqueue.items()}, heavy)
+            self.workqueue.move_to_end(unit, last=False)
+            super()._assign_work_unit(node)
 
     return ByWorkUnit(config, log)
