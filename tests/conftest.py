@@ -37,6 +37,11 @@ SHARES_A_GRADER = {
 }
 
 
+def assignment_unit(name: str) -> str:
+    """The work unit of the assignment `name`'s proofs."""
+    return f"tests/checks/test_assignments*::{name}"
+
+
 def work_unit(nodeid: str, names) -> str:
     """What one of `make test`'s processes runs whole: a test file (its module fixtures stay in
     one process), except the files proving every assignment, split by assignment, both files'
@@ -44,14 +49,14 @@ def work_unit(nodeid: str, names) -> str:
     reference trained once), so that the assignments spread over both processes instead of
     queueing in one; a file of SHARES_A_GRADER joins its assignment's unit."""
     path, _, rest = nodeid.partition("::")
-    folder, _, name = path.rpartition("/")
+    name = path.rpartition("/")[2]
     if path in SHARES_A_GRADER:
-        return f"{folder}/test_assignments*::{SHARES_A_GRADER[path]}"
+        return assignment_unit(SHARES_A_GRADER[path])
     if name.startswith("test_assignments") and rest.endswith("]") and "[" in rest:
         param = rest[rest.index("[") + 1:-1]  # "conv-pooling" or "conv-pooling-<mutant>"
         owners = [n for n in names if param == n or param.startswith(n + "-")]
         if owners:
-            return f"{folder}/test_assignments*::{max(owners, key=len)}"
+            return assignment_unit(max(owners, key=len))
     return path
 
 
@@ -63,14 +68,13 @@ def heavy_units(root: Path, names) -> set[str]:
     assignments with a training cell, and the test files marked slow as a whole."""
     from autograder import assignments
 
-    trains = {work_unit(f"tests/checks/test_assignments.py::t[{n}]", names) for n in names
-              if assignments.load(root, n).training_cell}
+    trains = {assignment_unit(n) for n in names if assignments.load(root, n).training_cell}
     marked = {path.relative_to(root).as_posix() for path in (root / "tests").rglob("test_*.py")
               if SLOW_FILE.search(path.read_text(encoding="utf-8"))}
     return trains | marked
 
 
-def longest_unit(queue: dict[str, int], heavy: set[str]) -> str:
+def next_unit(queue: dict[str, int], heavy: set[str]) -> str:
     """The unit of `queue` (unit: its tests left) to hand out next: a heavy one before any
     other, then the one with the most tests; the first on a tie. Heavy units first, so that
     the run ends on quick files in both processes, not on one process training an
@@ -95,7 +99,7 @@ def pytest_xdist_make_scheduler(config, log):
 
         def _assign_work_unit(self, node) -> None:
             # xdist takes the queue's first unit: put the next one there
-            unit = longest_unit({u: len(ids) for u, ids in self.workqueue.items()}, heavy)
+            unit = next_unit({u: len(ids) for u, ids in self.workqueue.items()}, heavy)
             self.workqueue.move_to_end(unit, last=False)
             super()._assign_work_unit(node)
 

@@ -49,11 +49,11 @@ def test_a_file_grading_with_an_assignments_grader_joins_its_unit():
 
 def test_heavy_units_go_first():
     heavy = {"tests/sandbox/test_gan_grading.py"}
-    assert conftest.longest_unit({"tests/quiz/test_golden.py": 100,
+    assert conftest.next_unit({"tests/quiz/test_golden.py": 100,
                                   "tests/sandbox/test_gan_grading.py": 2}, heavy) == \
         "tests/sandbox/test_gan_grading.py"
-    assert conftest.longest_unit({"tests/a.py": 3, "tests/b.py": 40}, heavy) == "tests/b.py"
-    assert conftest.longest_unit({"tests/a.py": 3, "tests/b.py": 3}, heavy) == "tests/a.py"
+    assert conftest.next_unit({"tests/a.py": 3, "tests/b.py": 40}, heavy) == "tests/b.py"
+    assert conftest.next_unit({"tests/a.py": 3, "tests/b.py": 3}, heavy) == "tests/a.py"
 
 
 def test_the_heavy_units_are_the_training_assignments_and_the_slow_files():
