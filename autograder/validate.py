@@ -32,7 +32,7 @@ from typing import Iterable
 
 import nbformat
 
-from autograder import build, datasets, timing
+from autograder import build, datasets, timing, trained_state
 from autograder.assignments import Assignment, support_master
 from autograder.kernel.bridge import training_steps
 from autograder.mutants import Catalogue, Mutant, load_catalogue, replacement_source
@@ -53,14 +53,7 @@ def global_names(assignment: Assignment) -> dict[str, set[str]]:
     """Each top-level function of solution.py -> the global names its code reads (nested
     functions and comprehensions included; attributes and locals not)."""
     table = symtable.symtable(assignment.solution_source, str(assignment.solution_path), "exec")
-
-    def reads(scope) -> set[str]:
-        names = {s.get_name() for s in scope.get_symbols() if s.is_global()}
-        for child in scope.get_children():
-            names |= reads(child)
-        return names
-
-    return {scope.get_name(): reads(scope) for scope in table.get_children()
+    return {scope.get_name(): trained_state.global_reads(scope) for scope in table.get_children()
             if scope.get_type() == "function"}
 
 
@@ -253,24 +246,32 @@ def _student_data(root: Path, assignment: Assignment):
             os.environ[course_data.DATA_DIRS_VARIABLE] = previous
 
 
-def run_in_process(nb, root: Path, assignment: Assignment,
-                   at_cell=None) -> tuple[dict, timing.CellTimes]:
+def run_in_process(nb, root: Path, assignment: Assignment, at_cell=None, keep=None,
+                   resume: tuple | None = None) -> tuple[dict, timing.CellTimes]:
     """Run the notebook's kernel cells here, as the executor runs them in a kernel: every cell,
     a failing one recorded and passed over. (namespace, the wall and CPU seconds of each cell
-    that ran cleanly: this process's CPU, every thread, as a kernel's cgroup counts it)."""
+    that ran cleanly: this process's CPU, every thread, as a kernel's cgroup counts it).
+    `keep(i, namespace, times)` is called after kernel cell i; `resume` = (i, namespace, times,
+    cells above to run again) starts below kernel cell i from a kept state instead."""
     namespace: dict = {"__name__": "notebook"}
     times = timing.CellTimes()
     times.cpu_total = 0.0
+    after, again = -1, set()
+    if resume is not None:
+        after, namespace, times, again = resume
     output = io.StringIO()  # what the cells print is the notebook's, not this process's
     in_place = {c.grade_id for c in assignment.cells if c.in_place} if at_cell else set()
-    kernel = {id(cell) for cell in kernel_cells(nb)}
+    kernel = {id(cell): i for i, cell in enumerate(kernel_cells(nb))}
     with _student_data(root, assignment), contextlib.redirect_stdout(output), \
             contextlib.redirect_stderr(output):
         for cell in nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if id(cell) not in kernel:
+            index = kernel.get(id(cell))
+            if index is None:
                 if grade_id in in_place:  # graded here, on the state the cells above left
                     at_cell(grade_id, namespace, times.copy())
+                continue
+            if index <= after and index not in again:
                 continue
             start, cpu = time.perf_counter(), time.process_time()
             try:
@@ -284,6 +285,8 @@ def run_in_process(nb, root: Path, assignment: Assignment,
             if not failed:
                 key = cell.metadata.get("nbgrader", {}).get("grade_id", cell.get("id"))
                 times[key], times.cpu[key] = wall, used
+            if keep is not None:
+                keep(index, namespace, times)
     return namespace, times
 
 
@@ -308,6 +311,8 @@ class InProcessGrader:
         self._solution_cells = solution_cells(assignment)
         self._reference: Graded | None = None
         self.reference_seconds: float | None = None
+        self._kept: trained_state.AfterTraining | None = None  # the reference just after its training
+        self.resumed: list[str] = []  # the mutants graded from it
 
     def student(self, namespace: dict, label: str = "student", seconds: dict | None = None):
         """A LocalStudent of `namespace` with what the executor tells checks (the course root,
@@ -342,7 +347,7 @@ class InProcessGrader:
         """The notebook's solution, run here (its training cell timed: the calibration the
         mutants are judged against)."""
         if self._reference is None:
-            namespace, seconds, in_place = self._run(self._notebook, REFERENCE)
+            namespace, seconds, in_place = self._run(self._notebook, REFERENCE, keep=self._keep)
             cell = self.assignment.training_cell
             if cell:
                 if cell not in seconds:
@@ -382,16 +387,52 @@ class InProcessGrader:
 
     def grade_notebook(self, nb, label: str) -> Graded:
         """A whole notebook run here and graded: each in_place cell where it stands, the rest
-        after the last cell (its training cell judged against the reference's calibration)."""
-        namespace, seconds, in_place = self._run(nb, label)
+        after the last cell (its training cell judged against the reference's calibration).
+        One that would train exactly what the reference trained resumes from its state there."""
+        resume = self._resumption(nb)
+        if resume is not None:
+            self.resumed.append(label)
+        namespace, seconds, in_place = self._run(nb, label, resume=resume)
         return self._merged(self._grade(namespace, label, seconds, cells=self._at_the_end), in_place)
+
+    def _keep(self, index: int, namespace: dict, times: timing.CellTimes) -> None:
+        if index == self._training_index():
+            self._kept = trained_state.AfterTraining.take(index, namespace, times)
+
+    def _training_index(self) -> int | None:
+        """The training cell's index among the kernel cells (None: no training cell, or an
+        in_place cell, graded on the state where it stands, which a resumption would skip)."""
+        cell = self.assignment.training_cell
+        if cell is None or any(c.in_place for c in self.assignment.cells):
+            return None
+        return next((i for i, c in enumerate(kernel_cells(self._notebook)) if c.get("id") == cell), None)
+
+    def trains_as_the_reference(self, nb) -> bool:
+        """Whether a notebook's run up to the end of its training is the reference's."""
+        index = self._training_index()
+        return index is not None and trained_state.resumes_after_training(
+            [c.source for c in kernel_cells(self._notebook)], [c.source for c in kernel_cells(nb)], index)
+
+    def _resumption(self, nb) -> tuple | None:
+        """run_in_process's `resume` for a notebook that trains as the reference did, or None."""
+        kept = self._kept
+        if kept is None or not self.trains_as_the_reference(nb):
+            return None
+        if not kept.unchanged():  # a cell below the training changed what it holds: run it all
+            return None
+        reference = [c.source for c in kernel_cells(self._notebook)]
+        mutated = [c.source for c in kernel_cells(nb)]
+        again = {i for i in range(kept.after + 1) if reference[i] != mutated[i]}
+        redefined = set().union(*(trained_state.definitions(reference[i])[0] for i in again))
+        namespace, times = kept.resume(sorted(redefined))
+        return kept.after, namespace, times, again
 
     @property
     def _at_the_end(self) -> tuple[str, ...]:
         """The cells graded after the whole notebook ran (all but the in_place ones)."""
         return tuple(c.grade_id for c in self.assignment.cells if not c.in_place)
 
-    def _run(self, nb, label: str) -> tuple[dict, timing.CellTimes, list[Graded]]:
+    def _run(self, nb, label: str, keep=None, resume=None) -> tuple[dict, timing.CellTimes, list[Graded]]:
         """run_in_process, with each in_place cell graded where it stands."""
         in_place: list[Graded] = []
 
@@ -399,7 +440,8 @@ class InProcessGrader:
             in_place.append(self._grade(namespace, label, times, grade_id=(grade_id,),
                                         cells=(grade_id,)))
 
-        namespace, seconds = run_in_process(nb, self.root, self.assignment, at_cell=at_cell)
+        namespace, seconds = run_in_process(nb, self.root, self.assignment, at_cell=at_cell,
+                                            keep=keep, resume=resume)
         return namespace, seconds, in_place
 
     def _merged(self, graded: Graded, parts: list[Graded]) -> Graded:

@@ -34,6 +34,7 @@ settings.load_profile("dlgrade")
 SHARES_A_GRADER = {
     "tests/checks/test_training_written_differently.py": "mnist-ann",
     "tests/checks/test_transfer_written_differently.py": "transfer-finetune",
+    "tests/checks/test_trained_state_resumption.py": "timeseries-mlp",
 }
 
 
