@@ -72,35 +72,42 @@ def definitions(source: str) -> tuple[set[str], set[tuple]] | None:
     return functions, imports
 
 
-def resumes_after_training(reference: list[str], mutated: list[str], training: int) -> bool:
-    """Whether a notebook whose kernel cells are `mutated` trains exactly what the reference's
-    (`reference`, the same cells' sources) trained at kernel cell `training`."""
+def resumes_after_training(reference: list[str], mutated: list[str],
+                           training: int) -> tuple[set[int], set[str]] | None:
+    """When a notebook whose kernel cells are `mutated` trains exactly what the reference's
+    (`reference`, the same cells' sources) trained at kernel cell `training`: (the changed
+    cells above it, to run again; the names the reference's versions of them bound and no
+    unchanged cell imports, to drop before). None otherwise."""
     if len(reference) != len(mutated):
-        return False
+        return None
     changed = [i for i, (a, b) in enumerate(zip(reference, mutated)) if a != b]
-    above = [i for i in changed if i <= training]
+    above = {i for i in changed if i <= training}
     if training in above:
-        return False
+        return None
     bound: set[str] = set()
     imported: set[tuple] = set()
+    dropped: set[str] = set()
     for i in above:
         found = [definitions(reference[i]), definitions(mutated[i])]
         if None in found:
-            return False
+            return None
         bound |= found[0][0] | found[1][0]
         imported |= found[0][1] | found[1][1]
+        dropped |= found[0][0] | {name for name, *_ in found[0][1]}
     read: set[str] = set()
     imported_above: set[tuple] = set()
     for i in range(training + 1):
         if i not in above:
             names = cell_reads(reference[i])
             if names is None:
-                return False
+                return None
             read |= names
             imported_above |= (definitions(reference[i]) or (set(), set()))[1]
     # an import the unchanged cells make too binds what it bound there (`import numpy as np`)
     bound |= {name for name, *_ in imported - imported_above}
-    return not bound & read
+    if bound & read:
+        return None
+    return above, dropped - {name for name, *_ in imported_above}
 
 
 # --------------------------------------------------------------------------- the kept state

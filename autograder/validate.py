@@ -407,24 +407,23 @@ class InProcessGrader:
             return None
         return next((i for i, c in enumerate(kernel_cells(self._notebook)) if c.get("id") == cell), None)
 
-    def trains_as_the_reference(self, nb) -> bool:
-        """Whether a notebook's run up to the end of its training is the reference's."""
+    def trains_as_the_reference(self, nb) -> tuple[set[int], set[str]] | None:
+        """trained_state.resumes_after_training for a notebook: None unless its run up to the
+        end of its training is the reference's."""
         index = self._training_index()
-        return index is not None and trained_state.resumes_after_training(
+        if index is None:
+            return None
+        return trained_state.resumes_after_training(
             [c.source for c in kernel_cells(self._notebook)], [c.source for c in kernel_cells(nb)], index)
 
     def _resumption(self, nb) -> tuple | None:
         """run_in_process's `resume` for a notebook that trains as the reference did, or None."""
         kept = self._kept
-        if kept is None or not self.trains_as_the_reference(nb):
+        plan = None if kept is None else self.trains_as_the_reference(nb)
+        if plan is None or not kept.unchanged():  # a cell below the training changed what it holds
             return None
-        if not kept.unchanged():  # a cell below the training changed what it holds: run it all
-            return None
-        reference = [c.source for c in kernel_cells(self._notebook)]
-        mutated = [c.source for c in kernel_cells(nb)]
-        again = {i for i in range(kept.after + 1) if reference[i] != mutated[i]}
-        redefined = set().union(*(trained_state.definitions(reference[i])[0] for i in again))
-        namespace, times = kept.resume(sorted(redefined))
+        again, dropped = plan
+        namespace, times = kept.resume(sorted(dropped))
         return kept.after, namespace, times, again
 
     @property

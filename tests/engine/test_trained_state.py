@@ -36,6 +36,14 @@ def test_a_function_only_the_cells_below_training_call_trains_as_the_reference()
     assert resumes_after_training(REFERENCE, mutated(decide="import numpy as np\n" + wrong), TRAINING)
 
 
+def test_the_reference_versions_names_are_dropped_unless_an_unchanged_cell_imports_them():
+    reference = mutated(decide="import math\nimport numpy as np\n" + DECIDE)
+    again, dropped = resumes_after_training(reference, mutated(decide="def other(p):\n    return p\n"),
+                                            TRAINING)
+    assert again == {3}
+    assert dropped == {"math", "decide"}  # np stays: the setup cell imports it too
+
+
 @pytest.mark.parametrize("cells", [
     {"preprocess": PREPROCESS.replace("255", "256")},                   # training reads it
     {"train": TRAIN.replace("model.fit", "model.fit(x, y)\nmodel.fit")},  # the training itself
