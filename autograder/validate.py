@@ -127,6 +127,7 @@ class Graded:
     flags: list = field(default_factory=list)
     seconds: float = 0.0
     measured: dict = field(default_factory=dict)  # what the checks measured (accuracy, errors)
+    resumed: bool = False  # in process: its run took up the reference's state after training
 
     def lost(self, points: dict[str, float]) -> float:
         return round(sum(points[c] * (1 - s) for c, s in self.scores.items() if c in points), 4)
@@ -312,7 +313,6 @@ class InProcessGrader:
         self._reference: Graded | None = None
         self.reference_seconds: float | None = None
         self._kept: trained_state.AfterTraining | None = None  # the reference just after its training
-        self.resumed: list[str] = []  # the mutants graded from it
 
     def student(self, namespace: dict, label: str = "student", seconds: dict | None = None):
         """A LocalStudent of `namespace` with what the executor tells checks (the course root,
@@ -390,10 +390,10 @@ class InProcessGrader:
         after the last cell (its training cell judged against the reference's calibration).
         One that would train exactly what the reference trained resumes from its state there."""
         resume = self._resumption(nb)
-        if resume is not None:
-            self.resumed.append(label)
         namespace, seconds, in_place = self._run(nb, label, resume=resume)
-        return self._merged(self._grade(namespace, label, seconds, cells=self._at_the_end), in_place)
+        graded = self._merged(self._grade(namespace, label, seconds, cells=self._at_the_end), in_place)
+        graded.resumed = resume is not None
+        return graded
 
     def _keep(self, index: int, namespace: dict, times: timing.CellTimes) -> None:
         if index == self._training_index():

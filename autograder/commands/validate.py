@@ -66,10 +66,14 @@ def _progress(name: str, total: int, quiet: bool):
 
     def describe(item) -> str:
         if hasattr(item, "mutant"):  # a verdict (in process)
-            return f"{item.mutant.name}: {verdict_word(item)} ({_points(item.lost)} points lost)"
+            return (f"{item.mutant.name}: {verdict_word(item)} ({_points(item.lost)} points lost"
+                    f"{'; ' + RESUMED if item.graded.resumed else ''})")
         return line(item)  # a graded submission (the grading path)
 
     return progress_reporter(name, total, quiet=quiet, describe=describe, label=f"validating {name}")
+
+
+RESUMED = "resumed after the reference's training"
 
 
 def verdict_word(verdict) -> str:
@@ -99,10 +103,15 @@ def _print(report) -> None:
     for v in report.verdicts:
         said = v.graded.first_message(list(catalogue.loses(v.mutant)) + list(v.graded.scores))
         problems = "; ".join(v.problems)
-        table.add_row(v.mutant.name, f"{_points(v.lost)} / {_points(total)}", verdict_word(v),
+        table.add_row(v.mutant.name + (" *" if v.graded.resumed else ""),
+                      f"{_points(v.lost)} / {_points(total)}", verdict_word(v),
                       escape(said + (f"\n[!] {problems}" if problems else "")))
     console = Console(width=max(110, Console().width))
     console.print(table)
+    resumed = sum(v.graded.resumed for v in report.verdicts)
+    if resumed:  # they train exactly what the reference trained: its state is theirs
+        print(f"* {resumed} mutant(s) {RESUMED}: what they change is only functions that no "
+              f"cell up to the training calls, so they went on from the reference's state after it")
     killed = sum(v.killed for v in report.verdicts)
     proven = sum(v.killed and v.proven for v in report.verdicts)
     rate = f"{killed}/{len(report.verdicts)} ({report.kill_rate:.0%})" if report.verdicts else "no mutants"
@@ -129,6 +138,7 @@ def _as_json(report) -> dict:
                       "reason": report.reference.reason},
         "mutants": [{"name": v.mutant.name, "killed": v.killed, "proven": v.proven,
                      "points_lost": v.lost, "scores": v.graded.scores, "problems": v.problems,
+                     "resumed": v.graded.resumed,
                      "message": v.graded.first_message(list(v.graded.scores))}
                     for v in report.verdicts],
     }

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from autograder import assignments
-from autograder.validate import InProcessGrader, mutated_notebook
+from autograder.commands import validate as validate_command
+from autograder.validate import InProcessGrader, Report, mutated_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 # the mutants whose mistakes lie only in functions no cell up to the training calls
@@ -36,14 +37,25 @@ def test_a_resumed_mutant_gets_the_grade_of_a_full_run(grader):
     reference = g.reference()
     mutant = named(g, "rmse_broadcast")
     resumed = g.grade(mutant)
-    assert g.resumed[-1] == mutant.name
+    assert resumed.resumed
     kept, g._kept = g._kept, None  # the whole notebook again, training included
     try:
         full = g.grade(mutant)
     finally:
         g._kept = kept
+    assert not full.resumed
     assert details(resumed) == details(full)
     assert resumed.scores != reference.scores
+
+
+def test_validate_says_which_mutants_were_resumed(grader, capsys):
+    g = grader("timeseries-mlp")
+    report = Report(g.assignment, g.reference(), [g.verdict(named(g, "rmse_broadcast"))])
+    validate_command._print(report)
+    out = capsys.readouterr().out
+    assert "rmse_broadcast *" in out
+    assert "* 1 mutant(s) resumed after the reference's training" in out
+    assert validate_command._as_json(report)["mutants"][0]["resumed"] is True
 
 
 def test_a_kept_state_changed_below_the_training_cell_is_not_resumed_from(grader):
