@@ -162,6 +162,11 @@ def _results_path(root: Path, assignment: str, student: str) -> Path:
     return root / "autograded" / student / assignment / "results.json"
 
 
+def saved_results(root: Path, assignment: str, student: str) -> dict:
+    """The results.json a grading wrote for one student (OSError when there is none)."""
+    return json.loads(_results_path(Path(root), assignment, student).read_text())
+
+
 def _write_json(path: Path, data: dict) -> None:
     """Whole or not at all: a grader killed mid-write leaves the old file or none."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -215,7 +220,7 @@ def trusted_code() -> list[Path]:
 def kept_result(root: Path, api, assignment: str, student: str, digest: str) -> StudentResult | None:
     """The result of an earlier run, when it finished and nothing it depends on changed."""
     try:
-        results = json.loads(_results_path(root, assignment, student).read_text())
+        results = saved_results(root, assignment, student)
     except (OSError, ValueError):
         return None
     if results.get("fingerprint") != digest or results.get("status") not in ("graded", "error"):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import builtins
 import contextlib
 import io
-import json
 import os
 import symtable
 import sys
@@ -511,8 +510,9 @@ class RealGrader:
             self.results[student] = self._read(student)
 
     def _read(self, student: str) -> Graded:
-        path = self.root / "autograded" / student / self.local.name / "results.json"
-        results = json.loads(path.read_text())
+        from autograder import grading
+
+        results = grading.saved_results(self.root, self.local.name, student)
         scores, messages = {}, {}
         for cell in results.get("cells", []):
             if "points" not in cell:

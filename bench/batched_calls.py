@@ -12,7 +12,6 @@ demand, not in CI (tests/engine/test_batched_calls.py proves the same in process
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -28,7 +27,7 @@ from autograder.validate import REFERENCE, RealGrader, mutated_notebook  # noqa:
 
 
 def outcome(root: Path, assignment: str, student: str) -> dict:
-    r = json.loads((root / "autograded" / student / assignment / "results.json").read_text())
+    r = grading.saved_results(root, assignment, student)
     return {"status": r.get("status"), "score": r.get("score"), "kernel": r.get("kernel"),
             "cells": [{k: c.get(k) for k in ("grade_id", "status", "score", "reason")}
                       | {"tests": [(t["name"], t["passed"], t["message"], t.get("hint"),

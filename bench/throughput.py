@@ -42,7 +42,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from autograder import course, timing  # noqa: E402
+from autograder import course, grading, timing  # noqa: E402
 
 DEFAULT = ("conv-pooling", "mnist-ann")
 # The plain course runs nbgrader's own preprocessors: test cells execute in the kernel.
@@ -122,7 +122,7 @@ def bench(assignment: str, scratch: Path, n: int, rounds: int, jobs: int | None 
     for _ in range(rounds):
         for name, (command, cwd) in commands.items():
             runs[name].append(timed(command, cwd))
-    graded = json.loads((ours / "autograded" / "s000" / assignment / "results.json").read_text())
+    graded = grading.saved_results(ours, assignment, "s000")
     if not list((plain / "autograded" / "s000" / assignment).glob("*.ipynb")):
         raise RuntimeError(f"plain nbgrader graded nothing in {plain}")
     result = {"assignment": assignment, "submissions": n, "rounds": rounds, "jobs": jobs or "default",

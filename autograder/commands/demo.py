@@ -42,12 +42,9 @@ def repo_root() -> Path:
 
 def lost_points(root: Path, assignment: str, student: str) -> list[str]:
     """One line per test cell that lost points: its score and the first failing check's message."""
-    import json
-
     from autograder.text import headline, points, wrapped
 
-    path = root / "autograded" / student / assignment / "results.json"
-    results = json.loads(path.read_text())
+    results = grading.saved_results(root, assignment, student)
     lines = []
     for cell in results.get("cells", []):
         if "points" not in cell or cell["score"] >= cell["points"]:

@@ -179,7 +179,7 @@ def test_the_batch_survives_a_submission_that_kills_the_grading(tmp_path, monkey
     assert killer.status == "error" and killer.score == 0
     assert "worker process died" in killer.reason and "was not graded" in killer.reason
     assert "--student b_killer --regrade" in killer.reason
-    saved = json.loads((tmp_path / "autograded" / "b_killer" / "toy" / "results.json").read_text())
+    saved = grading.saved_results(tmp_path, "toy", "b_killer")
     assert saved["status"] == "error" and "worker process died" in saved["reason"]
     again = {r.student: r for r in grading.grade(tmp_path, "toy", isolation="none")}
     assert again["b_killer"].kept and again["b_killer"].status == "error"  # not tried again

@@ -25,7 +25,7 @@ def demo_course(tmp_path_factory):
 
 
 def _results_json(root, student, assignment):
-    return json.loads((root / "autograded" / student / assignment / "results.json").read_text())
+    return grading.saved_results(root, assignment, student)
 
 
 def _cells(root, student, assignment):

@@ -1,13 +1,12 @@
 """hdb-regression through the whole path: `dlgrade calibrate`, then `dlgrade grade` in the
 sandbox, the sales reaching the kernel as the CSV course_data.py reads."""
 import json
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograder import cli, course, timing
+from autograder import cli, course, grading, timing
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "hdb-regression"
@@ -36,7 +35,7 @@ def test_the_solution_gets_full_marks_and_a_linear_network_loses_its_points(tmp_
     assert "calibrating" not in err and "no calibration" not in err
     students = json.loads(out)["students"]
     assert (students["ada"]["score"], students["ada"]["max_score"]) == (21, 21)
-    results = json.loads((tmp_path / "autograded" / "lin" / ASSIGNMENT / "results.json").read_text())
+    results = grading.saved_results(tmp_path, ASSIGNMENT, "lin")
     scores = {c["grade_id"]: c["score"] for c in results["cells"] if "points" in c}
     assert scores["test_features"] == 3 and scores["test_model"] == 2  # no hidden layer
     assert scores["test_mae"] == 0

@@ -4,8 +4,6 @@ One conv-pooling class, graded once through nbgrader and a real kernel with shor
 timeouts (cells 5 s, bridge calls 2 s). Each student breaks one thing; every
 other test cell keeps its full marks and the batch finishes.
 """
-import json
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -83,7 +81,7 @@ def graded(tmp_path_factory):
 
 
 def _cells(root, student):
-    data = json.loads((root / "autograded" / student / ASSIGNMENT / "results.json").read_text())
+    data = grading.saved_results(root, ASSIGNMENT, student)
     return {c["grade_id"]: c for c in data["cells"] if c.get("grade_id")}
 
 
@@ -134,7 +132,7 @@ def test_stderr_and_huge_output_cost_nothing(graded):
 
 def test_output_is_capped_per_cell_and_says_so(graded):
     root, _ = graded
-    data = json.loads((root / "autograded" / "floods" / ASSIGNMENT / "results.json").read_text())
+    data = grading.saved_results(root, ASSIGNMENT, "floods")
     flood = next(c for c in data["cells"] if c["grade_id"] == "avg_pool")
     assert flood.get("output_truncated") is True
     assert not any(c.get("output_truncated") for c in data["cells"] if c is not flood)

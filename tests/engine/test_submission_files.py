@@ -1,7 +1,6 @@
 """A submission's files are judged from the file system before anything reads or copies
 them: symbolic links, pipes, sparse giants, too many or too big files are refused with the
 reason, and the rest of the batch is graded."""
-import json
 import os
 import time
 from pathlib import Path
@@ -78,5 +77,5 @@ def test_the_batch_goes_on_and_nothing_is_copied(tmp_path):
     assert giant.status == "error" and "over the 50 MiB a submitted file may be" in giant.reason
     copied = tmp_path / "autograded" / "giant" / ASSIGNMENT / "zeros.bin"
     assert not copied.exists()
-    saved = json.loads((tmp_path / "autograded" / "giant" / ASSIGNMENT / "results.json").read_text())
+    saved = grading.saved_results(tmp_path, ASSIGNMENT, "giant")
     assert saved["status"] == "error"

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import course, sandbox
+from autograder import course, grading, sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "conv-pooling"
@@ -106,7 +106,7 @@ def _peak_rss(root: Path, students: list[str]) -> tuple[dict, int]:
 
 
 def _results(root, student):
-    return json.loads((root / "autograded" / student / ASSIGNMENT / "results.json").read_text())
+    return grading.saved_results(root, ASSIGNMENT, student)
 
 
 def _questions(root, student):

@@ -12,7 +12,6 @@ full marks, and results.json says why.
 """
 import json
 import os
-import shutil
 import socket
 import threading
 from pathlib import Path
@@ -251,7 +250,7 @@ def graded(tmp_path_factory):
 
 
 def _results(root, student):
-    return json.loads((root / "autograded" / student / ASSIGNMENT / "results.json").read_text())
+    return grading.saved_results(root, ASSIGNMENT, student)
 
 
 def _questions(root, student):

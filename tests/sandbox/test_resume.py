@@ -2,7 +2,6 @@
 finishes with every grade once and the same results as an uninterrupted run."""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import course
+from autograder import course, grading
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "conv-pooling"
@@ -82,7 +81,7 @@ def _kernel_processes(pid: int) -> list[str]:
 
 
 def _outcome(root: Path, student: str) -> dict:
-    data = json.loads((root / "autograded" / student / ASSIGNMENT / "results.json").read_text())
+    data = grading.saved_results(root, ASSIGNMENT, student)
     cells = [{k: c.get(k) for k in ("grade_id", "status", "score", "points", "reason")}
              | {"tests": [(t["name"], t["passed"], t["message"]) for t in c.get("tests", [])]}
              for c in data["cells"]]
@@ -166,8 +165,6 @@ def test_a_changed_submission_is_graded_again(runs):
 
 
 def test_the_fingerprint_covers_checks_config_and_isolation(runs, tmp_path, monkeypatch):
-    from autograder import grading
-
     _, killed, *_ = runs
     checks = killed / "assignments" / ASSIGNMENT / "checks.py"
     original = checks.read_text()

@@ -3,12 +3,11 @@ stand-in base: the reference gets full marks; the executor grades test_head wher
 (after the head's training, before the fine-tuning changes the model), so a head never trained
 and a base left trainable lose it there, and the whole base fine-tuned loses test_fine_tuning;
 results.json and the report name the stand-in base the grade was measured against."""
-import json
 from pathlib import Path
 
 import pytest
 
-from autograder import assignments, sandbox
+from autograder import assignments, grading, sandbox
 from autograder.validate import validate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,6 +29,6 @@ def test_transfer_finetune_grades_each_phase_where_it_stands(tmp_path):
     untrained = verdicts["head_not_trained_before_fine_tuning"].graded
     assert untrained.scores["test_head"] < 1 and untrained.scores["test_fine_tuning"] == 1.0
     assert verdicts["whole_base_fine_tuned"].graded.scores["test_head"] == 1.0
-    results = json.loads((tmp_path / "autograded" / "reference" / ASSIGNMENT / "results.json").read_text())
+    results = grading.saved_results(tmp_path, ASSIGNMENT, "reference")
     assert results["data"]["vgg16"].startswith("EMBEDDED STAND-IN, not VGG16's ImageNet weights")
     assert results["data"]["flowers"].startswith("EMBEDDED STAND-IN")
