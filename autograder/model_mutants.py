@@ -6,7 +6,7 @@ the training cell.
 """
 from __future__ import annotations
 
-from autograder.mutants import Appended, Mutant, Timed
+from autograder.mutants import Appended, Edited, Mutant, Timed
 
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 CUSTOM_LAYER = '''class Doubling(keras.layers.Layer):
@@ -17,6 +17,9 @@ CUSTOM_LAYER = '''class Doubling(keras.layers.Layer):
 '''
 MODEL_CELLS = ("test_model", "test_accuracy", "test_training_time")
 COMPILED = 'optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]'
+# A refused model loses its cells whatever its training: one epoch of it proves the same at a
+# fraction of the time (a check that measured the model anyway would not say why it refused it).
+ONE_EPOCH = Edited(r"\bepochs=\d+", "epochs=1")
 
 
 def keras_model(*layers: str, first: str, compile_args: str, prelude: str = "") -> str:
@@ -39,13 +42,16 @@ def training(fit_images: str = "preprocess(x_train)", fit_labels: str = "y_train
 def classifier_build_mutants(model, hidden: tuple[str, ...], output: str,
                              compiled: str = COMPILED,
                              keeps: tuple[str, ...] = ("test_preprocess",),
-                             measured: str = "test_accuracy") -> list[Mutant]:
+                             measured: str = "test_accuracy",
+                             trains: tuple[str, ...] = ("train",)) -> list[Mutant]:
     """Mistakes in a model's build_model: `model(*layers, first=..., prelude=...,
     compile_args=...)` writes the cell with the course's first layers, `hidden` and
     `output` are the reference's layers after them (Keras source); `keeps`: the cells
     before the model's, which keep full marks; `measured`: the cell that measures the
-    trained model (a classifier's accuracy)."""
+    trained model (a classifier's accuracy); `trains`: the cells that fit it, cut to one
+    epoch for the layers the grader refuses."""
     cells = ("test_model", measured, "test_training_time")
+    short = {cell: ONE_EPOCH for cell in trains}
     softmax = [Mutant(
         "output_sigmoid_with_softmax_loss",
         {"build_model": model(*hidden, output.replace('"softmax"', '"sigmoid"'))},
@@ -60,12 +66,12 @@ def classifier_build_mutants(model, hidden: tuple[str, ...], output: str,
             keeps=keeps),
         Mutant(
             "lambda_layer",
-            {"build_model": model("keras.layers.Lambda(lambda x: x * 1.0)", *hidden, output)},
+            {"build_model": model("keras.layers.Lambda(lambda x: x * 1.0)", *hidden, output), **short},
             {cell: ("Lambda layer",) for cell in cells},
             keeps=keeps),
         Mutant(
             "custom_layer",
-            {"build_model": model("Doubling()", *hidden, output, prelude=CUSTOM_LAYER)},
+            {"build_model": model("Doubling()", *hidden, output, prelude=CUSTOM_LAYER), **short},
             {cell: ("not a standard Keras class",) for cell in cells},
             keeps=keeps),
     ]

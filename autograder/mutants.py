@@ -28,8 +28,9 @@ class Mutant:
     replaces: {name or cell id: replacement}. A name the solution defines gets a
               Python function (its source becomes the cell), a value, or source text;
               a cell id gets the cell's new source text, `Timed(make)` where
-              make(reference seconds) gives it (a mutant that sleeps past the budget), or
-              `Appended(text)`: the solution's cell with `text` after it
+              make(reference seconds) gives it (a mutant that sleeps past the budget),
+              `Appended(text)`: the solution's cell with `text` after it, or
+              `Edited(pattern, new)`: the solution's cell with `pattern` replaced
     loses:    {grade_id or OWN: words its failure messages must all contain}: the
               cells that must lose points
     keeps:    cells that must keep full marks
@@ -79,6 +80,15 @@ class Appended:
     text: str
 
 
+@dataclass(frozen=True)
+class Edited:
+    """The solution's cell with every match of `pattern` (a regular expression, which must
+    match) replaced by `new`."""
+
+    pattern: str
+    new: str
+
+
 # --------------------------------------------------------------------------- as source
 
 def solution_function(solution: str, name: str) -> str:
@@ -106,6 +116,11 @@ def replacement_source(name: str, replacement: Any, reference_seconds: float | N
         return replacement
     if isinstance(replacement, Appended):
         return original.rstrip("\n") + "\n" + replacement.text
+    if isinstance(replacement, Edited):
+        edited, count = re.subn(replacement.pattern, replacement.new, original)
+        if not count:
+            raise ValueError(f"{name}: {replacement.pattern!r} matches nothing in the solution's cell")
+        return edited
     if isinstance(replacement, Timed):
         if reference_seconds is None:
             raise ValueError(f"{name}: a timed replacement needs the reference's training time")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from autograder.assignments import here
-from autograder.model_mutants import CUSTOM_LAYER, STUB
+from autograder.model_mutants import CUSTOM_LAYER, ONE_EPOCH, STUB
 from autograder.mutants import Mutant, function_mutant
 
 # The solution's own functions, which the mutants below call as a student's notebook would.
@@ -295,7 +295,7 @@ def network_mutants() -> list[Mutant]:
         Mutant(
             "hidden_layers_without_activation",
             {"build_model": regression_model("keras.layers.Dense(64)", "keras.layers.Dense(64)",
-                                             "keras.layers.Dense(1)")},
+                                             "keras.layers.Dense(1)"), "train": ONE_EPOCH},
             {"test_model": ("hidden layers have no relu",)},
             keeps=("test_features", "test_training_time")),
         Mutant(
@@ -327,13 +327,13 @@ def network_mutants() -> list[Mutant]:
         Mutant(
             "lambda_layer",
             {"build_model": regression_model(RELU_64, "keras.layers.Lambda(lambda x: x * 1.0)",
-                                             "keras.layers.Dense(1)")},
+                                             "keras.layers.Dense(1)"), "train": ONE_EPOCH},
             {cell: ("Lambda layer",) for cell in model_cells},
             keeps=("test_features",)),
         Mutant(
             "custom_layer",
             {"build_model": regression_model("Doubling()", RELU_64, "keras.layers.Dense(1)",
-                                             prelude=CUSTOM_LAYER)},
+                                             prelude=CUSTOM_LAYER), "train": ONE_EPOCH},
             {cell: ("not a standard Keras class",) for cell in model_cells},
             keeps=("test_features",)),
         Mutant(

@@ -35,7 +35,8 @@ def fine_tuning(unfreeze: str = f'layer.name.startswith("block{TOP}")', refreeze
 
 
 MUTANTS = (
-    [m for m in classifier_build_mutants(model, HEAD, OUTPUT) if m.name != "model_not_compiled"]
+    [m for m in classifier_build_mutants(model, HEAD, OUTPUT, trains=("train_head", "fine_tune"))
+     if m.name != "model_not_compiled"]
     + preprocess_mutants(keeps=("test_model", "test_head", "test_fine_tuning"), more=False)
     + base_mutants(("test_head", "test_fine_tuning"))
     + [
