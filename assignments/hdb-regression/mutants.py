@@ -295,7 +295,7 @@ def network_mutants() -> list[Mutant]:
         Mutant(
             "hidden_layers_without_activation",
             {"build_model": regression_model("keras.layers.Dense(64)", "keras.layers.Dense(64)",
-                                             "keras.layers.Dense(1)"), "train": ONE_EPOCH},
+                                             "keras.layers.Dense(1)")},
             {"test_model": ("hidden layers have no relu",)},
             keeps=("test_features", "test_training_time")),
         Mutant(
