@@ -7,7 +7,7 @@ the discriminator learning in the generator's step, swapped labels), and the tra
 (no training, only the discriminator trained, the training moved out of the timed cell)."""
 from autograder.assignments import here
 from autograder.gan_mutants import GanCatalogue
-from autograder.mutants import Mutant
+from autograder.mutants import Edited, Mutant
 
 ASSIGNMENT = here(__file__)
 SETTINGS = ASSIGNMENT.settings
@@ -17,6 +17,8 @@ edited, but = GAN.edited, GAN.but
 
 ONE_IMAGE = edited("define_generator", "keras.Input(shape=(latent_dim,)),\n",
                    "keras.Input(shape=(latent_dim,)),\n        keras.layers.Rescaling(0.0),\n")
+
+TWO_STEPS = Edited(r"range\(\d+\)", "range(2)")
 
 MUTANTS = GAN.shared() + [
     Mutant("pixels_not_scaled", edited("load_real_samples", "    return X / 255.0\n", "    return X\n"),
@@ -36,7 +38,8 @@ MUTANTS = GAN.shared() + [
                             "        keras.layers.Conv2D(", "        keras.layers.Conv2D("),
            {"test_generator": ("Conv2DTranspose",)},
            keeps=("test_real_samples", "test_latent_points", "test_discriminator", "test_fake_samples")),
-    Mutant("generator_ignores_its_latent_point", ONE_IMAGE,
+    # Its images are one image whatever the training: two steps show the collapse as 400 would.
+    Mutant("generator_ignores_its_latent_point", ONE_IMAGE | {"train": TWO_STEPS},
            {"test_generator": ("same image",), "test_samples": ("mode collapse",)},
            keeps=("test_real_samples", "test_latent_points", "test_discriminator", "test_fake_samples",
                   "test_gan", "test_train_discriminator")),
