@@ -360,12 +360,18 @@ class TrustedExecute(Execute):
     # --- test cells ------------------------------------------------------------------
 
     def _run_in_kernel(self, code: str, timeout: float) -> list:
+        # A kernel that broke, or a submission out of time, is not called again: each later
+        # call (Hypothesis shrinks a failure) would wait out its timeout once more.
+        self._dead = self._dead or self._out_of_time(self._current_index)
+        if self._dead:
+            raise StudentError(self._dead)
         # nbformat's new_code_cell, less its schema validation of a cell made right here
         probe = nbformat.NotebookNode(id=random_cell_id(), cell_type="code",
                                       metadata=nbformat.NotebookNode(), execution_count=None,
                                       source=code, outputs=[])
         saved = self.timeout
-        self.timeout = max(1, int(round(timeout)))
+        cut_short = self._time_left() < timeout  # the submission's limit comes first
+        self.timeout = max(1, int(round(min(timeout, self._time_left() + 0.999))))
         self._bridge_call = True
         try:
             self._execute(probe, self._current_index, store_history=False)
@@ -382,6 +388,10 @@ class TrustedExecute(Execute):
         finally:
             self.timeout = saved
             self._bridge_call = False
+        timed_out = any(o.get("ename") == "CellTimeoutError" for o in probe.outputs)
+        if cut_short and timed_out and self._time_left() <= 0:
+            self._dead = self._out_of_time(self._current_index)
+            raise StudentError(self._dead)
         return probe.outputs
 
     def _grade_test_cell(self, cell, index: int) -> None:

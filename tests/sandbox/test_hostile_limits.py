@@ -1,7 +1,8 @@
 """Hostile notebooks against the grader's own limits, graded by `dlgrade grade` in a
 subprocess whose peak memory is measured, with an honest and an empty submission in the
 same batch: a forged hint, a lone surrogate, a 50 MB answer, a flood of display metadata,
-a single 200 MiB message, and cells that together outlast the submission's time limit."""
+a single 200 MiB message, cells that together outlast the submission's time limit, and a
+right but slow function whose checks' calls outlast it."""
 import json
 import os
 import subprocess
@@ -46,6 +47,15 @@ ATTACKS = {
         "    return np.zeros((1, 1))\n")},
     "slow_cells": {name: f"import time\ntime.sleep(6)\n{{source}}" for name in
                    ("output_size", "zero_pad", "conv2d", "conv2d_multi")},
+    # right, but 1 s a call (well under the 3 s call limit): the checks' calls outlast the
+    # submission's limit, and are cut there
+    "slow_calls": {"avg_pool": (
+        "{source}\n"
+        "import time\n"
+        "_avg_pool = avg_pool\n"
+        "def avg_pool(*args, **kwargs):\n"
+        "    time.sleep(1)\n"
+        "    return _avg_pool(*args, **kwargs)\n")},
 }
 
 
@@ -183,3 +193,22 @@ def test_cells_that_outlast_the_submission_limit_are_cut(graded):
     statuses = [c["status"] for c in results["cells"] if c["grade_id"] in ("conv2d_multi", "max_pool", "avg_pool")]
     assert "not run" in statuses
     assert results["seconds"] < TOTAL_LIMIT + 8 + 5
+
+
+def test_a_broken_kernel_is_not_called_again(graded):
+    # its first call stopped answering (up to the 8 s cell limit); the calls after it,
+    # Hypothesis's shrinking among them, fail at once instead of each waiting as long
+    results = _results(graded[0], "flood_message")
+    assert results["seconds"] < TOTAL_LIMIT + 8 + 5, results["seconds"]
+
+
+def test_checks_that_outlast_the_submission_limit_are_cut(graded):
+    root = graded[0]
+    results = _results(root, "slow_calls")
+    assert results["seconds"] < TOTAL_LIMIT + 8 + 5, results["seconds"]
+    questions = _questions(root, "slow_calls")
+    avg = questions["test_avg_pool"]
+    assert avg["score"] < avg["points"]
+    said = " ".join(t["message"] or "" for t in avg["tests"])
+    assert f"time limit of {TOTAL_LIMIT} s in all" in said, said
+    assert all(c["score"] == c["points"] for gid, c in questions.items() if gid != "test_avg_pool")
