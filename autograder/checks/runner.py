@@ -74,14 +74,27 @@ class _ChecksModule(pytest.Module):
         return import_path(self.path, self.label)
 
 
+# A property check whose example failed once and not when Hypothesis ran it again.
+CHANGING_ANSWERS = ("the same input gave different results when the grader called your code "
+                    "with it again (randomness, or state kept between calls?); the failure: ")
+
+
 def _failure(excinfo) -> dict:
     """message (the whole text), hint, counterexample and detail of a failed check."""
+    from hypothesis.errors import FlakyFailure
+
     exc = excinfo.value
+    notes = list(getattr(exc, "__notes__", []))
+    preface = ""
+    if isinstance(exc, FlakyFailure) and exc.exceptions:  # said in the student's terms
+        exc, preface = exc.exceptions[0], CHANGING_ANSWERS
+        notes = list(getattr(exc, "__notes__", [])) + notes
     text = (str(exc) if isinstance(exc, AssertionError) or exc.__class__.__name__.startswith("Student")
             else f"{type(exc).__name__}: {exc}")
+    text = preface + text
     # Hypothesis's notes name the smallest failing input; drop the fixture.
     notes = [note.replace("student=student, ", "").replace("    student=student,\n", "")
-             for note in getattr(exc, "__notes__", [])]
+             for note in notes]
     example = "\n".join(n for n in notes if n.startswith("Failing test case") or n.startswith("Falsifying"))
     # The hint is what a check named (hints.with_hint), never a line of the message: that
     # text may carry the student's own words, "Likely mistake: ..." included.
