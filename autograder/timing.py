@@ -36,6 +36,7 @@ import nbformat
 
 CALIBRATION_DIR = "calibration"
 DEFAULT_FACTOR = 3.0
+TRAINING_TIME = "test_training_time"  # the grade_id of the training cell's checks
 # A training cell under this share of the reference's training CPU is looked at closer
 # (idle_training): did the CPU go elsewhere, or did the model take no training step?
 TRAINED_SHARE = 0.1
@@ -226,10 +227,12 @@ def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float
         return times
 
 
-def reference_checks(client, nb, root: Path, assignment: str) -> dict:
+def reference_checks(client, nb, root: Path, assignment: str, steps_only: bool = False) -> dict:
     """The assignment's checks on the kernel that just ran the reference notebook, through
     the bridge as in grading: does the reference clear its thresholds on this data? With the
-    training steps its trained model counted (`training_steps`)."""
+    training steps its trained model counted (`training_steps`). `steps_only`: those steps
+    alone, through the training cell's own checks (which find the trained model as grading's
+    budget check does), for a caller that grades the reference itself."""
     from autograder import assignments
     from autograder.bridge import KernelStudent
     from autograder.checks import provenance
@@ -253,20 +256,25 @@ def reference_checks(client, nb, root: Path, assignment: str) -> dict:
     student.context = {"assignment": assignment, "course_root": root, "cell_seconds": {},
                        "budgets": []}
     student.install()
-    outcomes = [o for o in run_checks(declared, student) if o.name != "test_training_within_budget"]
+    outcomes = [o for o in run_checks(declared, student, grade_id=TRAINING_TIME if steps_only else None)
+                if o.name != "test_training_within_budget"]
     model = provenance.trained(student)
-    return {"scores": score_groups(outcomes),
-            "training_steps": model.training_steps if model is not None else None,
+    steps = model.training_steps if model is not None else None
+    if steps_only:
+        return {"training_steps": steps}
+    return {"scores": score_groups(outcomes), "training_steps": steps,
             "failures": [f"{o.grade_id}/{o.name}: {(o.message or '').splitlines()[0]}"
                          for o in outcomes if not o.passed]}
 
 
 def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: float = 3600,
-              kernel_manager_class=None, progress=None, warmup: bool = True) -> Calibration:
+              kernel_manager_class=None, progress=None, warmup: bool = True,
+              checks: bool = True) -> Calibration:
     """Warm up once (unless not `warmup`), time `runs` fresh runs, store the median for this
     device. Each run is a fresh kernel, so what a warm-up warms is the machine's (the page
     cache, a GPU's compiled kernels); a calibration taken without one can only be slower,
-    its budget more lenient."""
+    its budget more lenient. Without `checks`, the reference's checks are left to a grading
+    of it that follows (validate's): only its training steps are read."""
     from autograder import assignments, build, datasets, sandbox
 
     if runs < 1:
@@ -289,10 +297,11 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
         last = i == runs - 1  # the checks run after the last timed run, outside its timing
         timed.append(time_cell(notebook, cell, kernel_manager_class, timeout, data_dirs,
                                after=(lambda client, nb: reference.update(reference_checks(
-                                   client, nb, root, assignment))) if last else None))
+                                   client, nb, root, assignment, steps_only=not checks)))
+                               if last else None))
         if progress:
             progress(f"run {i + 1}/{runs}: {timed[-1][cell]:.3f} s")
-    if progress:
+    if progress and checks:
         progress(describe_reference(reference))
     steps = reference.pop("training_steps", None)
     result = calibration_of(assignment, cell, timed, warmed, reference, steps)

@@ -26,10 +26,11 @@ def add_parser(subparsers) -> None:
 
 
 def ensure_calibrated(root, assignment: str, runs: int = 3, calibrate: bool = True,
-                      warmup: bool = True):
+                      warmup: bool = True, checks: bool = True):
     """The calibration for this device, taken now when missing and `calibrate` (`warmup`: with
-    an untimed first run); without it, a warning that the budget check will say
-    "uncalibrated". None when nothing is timed."""
+    an untimed first run; `checks`: the reference's checks run after it, timing.calibrate);
+    without it, a warning that the budget check will say "uncalibrated". None when nothing is
+    timed."""
     cell = timing.training_cell(root, assignment)
     if not cell:
         return None
@@ -43,7 +44,7 @@ def ensure_calibrated(root, assignment: str, runs: int = 3, calibrate: bool = Tr
         return None
     print(f"calibrating {assignment} first (no reference timing on {timing.device_id()}): "
           f"cell {cell}, {_plan(runs, warmup)}", file=sys.stderr, flush=True)
-    return timing.calibrate(root, assignment, cell, runs=runs, warmup=warmup,
+    return timing.calibrate(root, assignment, cell, runs=runs, warmup=warmup, checks=checks,
                             progress=lambda line: print("  " + line, file=sys.stderr, flush=True))
 
 

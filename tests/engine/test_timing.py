@@ -239,10 +239,10 @@ def test_grading_an_uncalibrated_assignment_warns_or_calibrates_first(tmp_path, 
     err = capsys.readouterr().err
     assert "mnist-ann has no calibration for this device" in err and "--calibrate" in err
     taken = []
-    monkeypatch.setattr(timing, "calibrate", lambda root, assignment, cell, runs, warmup, progress:
-                        taken.append((assignment, cell, runs, warmup)) or "calibrated")
+    monkeypatch.setattr(timing, "calibrate", lambda root, assignment, cell, runs, warmup, checks, progress:
+                        taken.append((assignment, cell, runs, warmup, checks)) or "calibrated")
     assert ensure_calibrated(tmp_path, "mnist-ann", runs=1, warmup=False) == "calibrated"
-    assert taken == [("mnist-ann", "train", 1, False)]
+    assert taken == [("mnist-ann", "train", 1, False, True)]
     assert "calibrating mnist-ann first (no reference timing on " in (err := capsys.readouterr().err)
     assert "no warm-up, 1 run" in err
     stored = _calibration(2.0)

@@ -11,13 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from autograder import assignments, sandbox
+from autograder import assignments, grading, sandbox, timing
 from autograder.validate import validate
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 ISOLATION = sandbox.probe()
+
+
+def assert_calibrated_with_the_graded_steps(work, assignment: str) -> None:
+    """validate's calibration read the reference's training steps without its other checks:
+    the same steps that grading's budget check counted on the graded reference."""
+    calibration = timing.load(work, assignment)
+    (budget,) = grading.saved_results(work, assignment, "reference")["budgets"]
+    assert calibration.training_steps and calibration.training_steps == budget["training_steps"]
 
 
 @pytest.mark.skipif(ISOLATION.level == "none", reason="no sandbox here: " + "; ".join(ISOLATION.missing))
@@ -32,6 +40,7 @@ def test_gan_1d_steps_are_graded_through_kept_models_in_the_kernel(tmp_path):
     assert frozen.scores["test_train_discriminator"] < 1
     assert frozen.scores["test_gan"] == frozen.scores["test_train_generator"] == 1.0
     assert any("Keras 3 reads trainable" in m for m in frozen.messages["test_train_discriminator"])
+    assert_calibrated_with_the_graded_steps(tmp_path, "gan-1d")
 
 
 @pytest.mark.skipif(ISOLATION.level == "none", reason="no sandbox here: " + "; ".join(ISOLATION.missing))
@@ -43,3 +52,4 @@ def test_dcgan_digits_images_are_drawn_and_judged_by_the_grader(tmp_path):
     assert untrained.killed and not untrained.problems, untrained.problems
     assert untrained.graded.scores["test_samples"] == 0.0
     assert untrained.graded.scores["test_train_generator"] == 1.0
+    assert_calibrated_with_the_graded_steps(tmp_path, "dcgan-digits")

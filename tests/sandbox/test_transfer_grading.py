@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import assignments, grading, sandbox
+from autograder import assignments, grading, sandbox, timing
 from autograder.validate import validate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,3 +32,7 @@ def test_transfer_finetune_grades_each_phase_where_it_stands(tmp_path):
     results = grading.saved_results(tmp_path, ASSIGNMENT, "reference")
     assert results["data"]["vgg16"].startswith("EMBEDDED STAND-IN, not VGG16's ImageNet weights")
     assert results["data"]["flowers"].startswith("EMBEDDED STAND-IN")
+    # validate's calibration read the reference's training steps without its other checks:
+    # the steps grading's budget check counted
+    (budget,) = results["budgets"]
+    assert timing.load(tmp_path, ASSIGNMENT).training_steps == budget["training_steps"] > 0
