@@ -248,7 +248,6 @@ class KernelStudent:
         self._call_timeout = call_timeout
         self._label = label
         self.context: dict[str, Any] = {}  # set by the executor: cell_seconds, course_root, ...
-        self.dead_reason: str | None = None
         # A function that once ran past the call timeout is not called again by
         # these checks: each retry (Hypothesis shrinks failures) would cost the
         # whole timeout again.
@@ -263,8 +262,6 @@ class KernelStudent:
         self._request(kernel_bootstrap() + "None", "installing the grader's bridge")
 
     def _request(self, code: str, what: str, limit: int = MAX_VALUE_BYTES):
-        if self.dead_reason:
-            raise StudentError(f"cannot run {what}: {self.dead_reason}")
         outputs = self._run(code, self._call_timeout)
         reply = None
         for output in outputs:
@@ -359,7 +356,7 @@ class KernelStudent:
             chunks[-1].append(list(request))
             size += len(request[1])
         for chunk in chunks:
-            if not chunk or self.dead_reason:
+            if not chunk:
                 break
             batch = secrets.token_hex(8)
             code = (f"__dlgrade__['calls'](globals(), {json.dumps(chunk)!r}, "
