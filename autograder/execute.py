@@ -370,8 +370,9 @@ class TrustedExecute(Execute):
                                       metadata=nbformat.NotebookNode(), execution_count=None,
                                       source=code, outputs=[])
         saved = self.timeout
-        cut_short = self._time_left() < timeout  # the submission's limit comes first
-        self.timeout = max(1, int(round(min(timeout, self._time_left() + 0.999))))
+        left = self._time_left()
+        cut_short = left < timeout  # the submission's limit comes first
+        self.timeout = max(1, int(round(min(timeout, left + 0.999))))
         self._bridge_call = True
         try:
             self._execute(probe, self._current_index, store_history=False)

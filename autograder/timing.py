@@ -36,7 +36,6 @@ import nbformat
 
 CALIBRATION_DIR = "calibration"
 DEFAULT_FACTOR = 3.0
-TRAINING_TIME = "test_training_time"  # the grade_id of the training cell's checks
 # A training cell under this share of the reference's training CPU is looked at closer
 # (idle_training): did the CPU go elsewhere, or did the model take no training step?
 TRAINED_SHARE = 0.1
@@ -236,6 +235,7 @@ def reference_checks(client, nb, root: Path, assignment: str, steps_only: bool =
     from autograder import assignments
     from autograder.bridge import KernelStudent
     from autograder.checks import provenance
+    from autograder.checks.budget import TRAINING_TIME
     from autograder.checks.runner import run_checks, score_groups
 
     declared = assignments.load(root, assignment)

@@ -5,6 +5,8 @@ from autograder import timing
 from autograder.checks import provenance
 from autograder.errors import StudentError
 
+TRAINING_TIME = "test_training_time"  # the grade_id of a training cell's checks, this budget among them
+
 
 def passes(check, *args) -> bool:
     """Whether check(*args) passes: for `looks_trained`, from the check that says "looks

@@ -398,7 +398,7 @@ def register_training(namespace: dict, training_cell: str, trained: Callable) ->
     """The training cell's checks (test_training_time): within its budget, and a generator
     `trained(student)` finds trained (it raises AssertionError, saying why, when not)."""
     from autograder.checks import grade
-    from autograder.checks.budget import assert_within_budget, passes
+    from autograder.checks.budget import TRAINING_TIME, assert_within_budget, passes
 
     def test_training_within_budget(student):
         # The budget's provenance reads the combined model: its optimizer counts the generator's steps.
@@ -409,4 +409,4 @@ def register_training(namespace: dict, training_cell: str, trained: Callable) ->
         trained(student)
 
     for check in (test_training_within_budget, test_training_left_a_trained_generator):
-        namespace[check.__name__] = grade("test_training_time")(check)
+        namespace[check.__name__] = grade(TRAINING_TIME)(check)

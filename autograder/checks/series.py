@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from autograder.checks import grade, property_settings
 from autograder.checks.accuracy import STEPS, assert_step, thresholds_from
-from autograder.checks.budget import assert_within_budget, passes
+from autograder.checks.budget import TRAINING_TIME, assert_within_budget, passes
 from autograder.checks.compare import assert_array_matches, typed
 from autograder.checks.hints import call, diagnose, explaining, with_hint
 from autograder.checks.trained_models import memo, trained_model
@@ -302,6 +302,6 @@ def forecast_checks(assignment, look_back: int, forecaster: Forecaster | None = 
                 f"{UNTRAINED:g} times the naive forecast's ({naive:.2f})"),
                 "the training cell did not fit the model on the training windows")
 
-    checks.update(_marked("test_training_time", (test_training_within_budget, 1.0),
+    checks.update(_marked(TRAINING_TIME, (test_training_within_budget, 1.0),
                           (test_training_left_a_trained_model, 1.0)))
     return checks

@@ -299,7 +299,7 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None,
     from autograder.checks import grade
     from autograder.checks.accuracy import STEPS
     from autograder.checks.accuracy import thresholds_from
-    from autograder.checks.budget import assert_within_budget, passes
+    from autograder.checks.budget import TRAINING_TIME, assert_within_budget, passes
     from autograder.checks.structure import spec_from
 
     dataset, = assignment.measured_datasets
@@ -333,6 +333,6 @@ def image_classifier_checks(assignment, weights: dict[str, float] | None = None,
     def test_training_left_a_trained_model(student):
         assert_trained(student, dataset, units, encode)
 
-    check(test_training_within_budget, "test_training_time")
-    check(test_training_left_a_trained_model, "test_training_time")
+    check(test_training_within_budget, TRAINING_TIME)
+    check(test_training_left_a_trained_model, TRAINING_TIME)
     return checks

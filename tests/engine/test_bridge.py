@@ -1,10 +1,13 @@
 """The bridge codec and LocalStudent: what crosses, what does not, and student errors."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder.bridge import LocalStudent, StudentError, decode, dumps, encode, loads
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("value", [
@@ -179,9 +182,15 @@ def test_a_tensor_crosses_as_its_array():
 
 # --------------------------------------------------------------------------- kept objects, grader models
 
-def _kernel_student(namespace):
+class CellTimeoutError(BaseException):
+    """A call that ran past its timeout (a BaseException: the kernel's bridge does not catch
+    it); _kernel_student shows it as nbclient does."""
+
+
+def _kernel_student(namespace, call_timeout: float = 10.0):
     """A KernelStudent whose kernel is this process: the bootstrap exec'd into `namespace` as
-    in a kernel, each reply read back as the kernel would publish it."""
+    in a kernel, each reply read back as the kernel would publish it, a CellTimeoutError
+    raised by the student's code as the timeout's error output."""
     from autograder.bridge import KernelStudent, kernel_bootstrap
     from autograder.kernel.bridge import RESULT_MIME
 
@@ -192,11 +201,40 @@ def _kernel_student(namespace):
 
     def run(code, timeout):
         replies.clear()
-        exec(code, namespace)
+        try:
+            exec(code, namespace)
+        except CellTimeoutError:
+            return [{"output_type": "error", "ename": "CellTimeoutError", "evalue": ""}]
         return [{"output_type": "display_data", "data": {RESULT_MIME: json.dumps(r)}} for r in replies]
 
-    student = KernelStudent(run)
+    student = KernelStudent(run, call_timeout=call_timeout)
     return student
+
+
+def test_a_call_that_times_out_during_a_property_check_is_one_clear_failure():
+    """The first timeout and the calls after it ("not called again") raise from one place:
+    Hypothesis, replaying the failing example, sees the same failure, not a changed one."""
+    from reference.pooling import avg_pool as right
+
+    from autograder import assignments
+    from autograder.checks import runner
+
+    calls = [0]
+
+    def avg_pool(x, pool_size=2, stride=None):  # the eighth call on runs past the call timeout
+        calls[0] += 1
+        if calls[0] >= 8:
+            raise CellTimeoutError()
+        return right(np.asarray(x, float), pool_size, stride)
+
+    student = _kernel_student({"avg_pool": avg_pool}, call_timeout=3.0)
+    student.install()
+    outcomes = runner.run_checks(assignments.load(REPO, "conv-pooling"), student, grade_id="test_avg_pool")
+    failed = [o for o in outcomes if not o.passed]
+    assert failed
+    for outcome in failed:
+        assert not outcome.message.startswith(runner.CHANGING_ANSWERS), outcome.message
+        assert "avg_pool() did not finish within 3 s" in outcome.message
 
 
 def _models_namespace():
