@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # proofs of both files in one process, where its reference is trained once).
 HEAVY = ("binary-cnn", "cifar-cnn", "timeseries-lstm", "timeseries-mlp")
 _GRADERS: dict[str, InProcessGrader] = {}
+# (assignment, mutant): the outcomes its mutant test graded, for the regrade test to compare a
+# second grading with (both files' tests of an assignment run in one process, mutants first)
+_OUTCOMES: dict[tuple[str, str], list] = {}
 
 
 @pytest.fixture(scope="session")
@@ -40,8 +43,17 @@ def mutant_params(names) -> list:
     return found
 
 
+def graded_outcomes(g: InProcessGrader, mutant) -> list:
+    """The outcomes of `mutant`, as its mutant test graded them in this process (else graded now)."""
+    key = (g.assignment.name, mutant.name)
+    if key not in _OUTCOMES:
+        _OUTCOMES[key] = g.grade(mutant).outcomes
+    return _OUTCOMES[key]
+
+
 def check_mutant(g: InProcessGrader, mutant: str) -> None:
     verdict = g.verdict(next(m for m in g.catalogue.mutants if m.name == mutant))
+    _OUTCOMES[(g.assignment.name, mutant)] = verdict.graded.outcomes
     assert verdict.killed, f"{mutant} keeps full marks"
     assert verdict.proven, f"{mutant}: " + "; ".join(verdict.problems)
     # the instructor's "Flagged for review": training moved out of the timed cell is, a model
