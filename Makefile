@@ -7,12 +7,10 @@ TF ?= cpu
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(TF)
 export TF_CPP_MIN_LOG_LEVEL := 3
-# Three processes, a work unit each at a time (tests/conftest.py: a test file, or one assignment
+# Two processes, a work unit each at a time (tests/conftest.py: a test file, or one assignment
 # of the files that prove them all; module fixtures stay in one process); the
-# slowest tests listed at the end. PYTEST_ARGS= runs it in one process. Three on two cores:
-# with two, the cores idled 13% of the run (kernel start-ups, the sleeping mutants); a third
-# fills that, and three processes' peak memory (12.5 GB) fits the machine's 24 GB.
-PYTEST_ARGS ?= -n 3 --dist loadfile --durations=15
+# slowest tests listed at the end. PYTEST_ARGS= runs it in one process.
+PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
 
 .PHONY: install system-deps test demo bench clean
 

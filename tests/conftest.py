@@ -6,10 +6,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # The grader's own held-out draw of the stand-ins (autograder.secret), fixed: the same data in
 # every run, as a course's seed file gives every regrade.
 os.environ.setdefault("DLGRADE_HELD_OUT_SEED", "8675309")
-# The suite's processes keep the cores busy already: a grading test takes one slot
+# The suite's two processes keep both cores busy already: a grading test takes one slot
 # unless it asks for more (the slot tests pass jobs=2 / --jobs 2).
 os.environ.setdefault("DLGRADE_JOBS", "1")
-# ... and TensorFlow in a test process takes one core: the processes' thread pools spinning on
+# ... and TensorFlow in a test process takes one core: two processes' thread pools spinning on
 # two cores made an in-process training's CPU time swing fourfold against its calibration.
 os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 
@@ -47,7 +47,7 @@ def work_unit(nodeid: str, names) -> str:
     """What one of `make test`'s processes runs whole: a test file (its module fixtures stay in
     one process), except the files proving every assignment, split by assignment, both files'
     tests of an assignment in one unit (they share that assignment's in-process grader: its
-    reference trained once), so that the assignments spread over the processes instead of
+    reference trained once), so that the assignments spread over both processes instead of
     queueing in one; a file of SHARES_A_GRADER joins its assignment's unit."""
     path, _, rest = nodeid.partition("::")
     name = path.rpartition("/")[2]
@@ -78,8 +78,8 @@ def heavy_units(root: Path, names) -> set[str]:
 def next_unit(queue: dict[str, int], heavy: set[str]) -> str:
     """The unit of `queue` (unit: its tests left) to hand out next: a heavy one before any
     other, then the one with the most tests; the first on a tie. Heavy units first, so that
-    the run ends on quick files in every process, not on one process training an
-    assignment (or grading in a sandbox) while the others have nothing left."""
+    the run ends on quick files in both processes, not on one process training an
+    assignment (or grading in a sandbox) while the other has nothing left."""
     return max(queue, key=lambda unit: (unit in heavy, queue[unit]))
 
 
