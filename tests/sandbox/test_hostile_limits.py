@@ -106,7 +106,9 @@ def _peak_rss(root: Path, students: list[str]) -> tuple[dict, int]:
     """(the students' results, the grader process's own peak resident memory in MiB: its
     kernels are other processes, with their own limits)."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    args = [sys.executable, "-c", GRADE_AND_MEASURE, "grade", ASSIGNMENT, "--json", "--regrade"]
+    # two slots: most of the batch is spent waiting on its attacks' time limits
+    args = [sys.executable, "-c", GRADE_AND_MEASURE, "grade", ASSIGNMENT, "--json", "--regrade",
+            "--jobs", "2"]
     for student in students:
         args += ["--student", student]
     done = subprocess.run(args, cwd=root, env=env, capture_output=True, timeout=900)
