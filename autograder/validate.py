@@ -484,13 +484,12 @@ class RealGrader:
         taken now (one run, no warm-up: the machine is as warm as the grading that follows;
         the reference's checks left to its grading) when there is none."""
         from autograder import assignments, course
-        from autograder.commands.calibrate import ensure_calibrated
+        from autograder.commands.calibrate import calibrate_before_grading
 
         course.copy_assignments(self.assignment.root, self.root, [self.assignment.name])
         self.local = assignments.load(self.root, self.assignment.name)
         if self.local.training_cell:
-            calibration = ensure_calibrated(self.root, self.local.name, runs=1, warmup=False,
-                                            checks=False)
+            calibration = calibrate_before_grading(self.root, self.local.name)
             self.reference_seconds = calibration.seconds if calibration else None
 
     def submit(self, label: str, nb) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder import course, demo, grading
-from autograder.commands.calibrate import ensure_calibrated
+from autograder.commands.calibrate import calibrate_before_grading
 
 
 def add_parser(subparsers: Any) -> None:
@@ -86,10 +86,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"building the demo class in {target} ...", file=sys.stderr, flush=True)
     print(f"isolation: {sandbox.probe().describe()}", file=sys.stderr, flush=True)
     assignments = demo.build(repo, target)
-    # one timed run: a demo, not a benchmark; the reference's checks are left to the grading of
-    # ada, the solution, that follows
-    for assignment in args.assignment or assignments:
-        ensure_calibrated(target, assignment, runs=1, warmup=False, checks=False)
+    for assignment in args.assignment or assignments:  # a demo, not a benchmark: one timed run
+        calibrate_before_grading(target, assignment)
     wrong, reports, examples = [], [], []
     for assignment in args.assignment or assignments:
         students = grading.submitted_students(target, assignment)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from autograder import course, datasets, demo, grading, timing
-from autograder.commands.calibrate import ensure_calibrated
+from autograder.commands.calibrate import calibrate_before_grading
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -19,7 +19,7 @@ def demo_course(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     demo.build(REPO, root)
     for assignment in demo.DEMO_ASSIGNMENTS:  # as `dlgrade demo` does
-        ensure_calibrated(root, assignment, runs=1, warmup=False, checks=False)
+        calibrate_before_grading(root, assignment)
     results = {a: {r.student: r for r in grading.grade(root, a)} for a in demo.DEMO_ASSIGNMENTS}
     return root, results
 

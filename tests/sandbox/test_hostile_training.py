@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from autograder import course, datasets, grading, sandbox, timing
-from autograder.commands.calibrate import ensure_calibrated
+from autograder.commands.calibrate import calibrate_before_grading
 from autograder.feedback import class_html
 
 REPO = Path(__file__).resolve().parents[2]
@@ -73,7 +73,7 @@ def graded(tmp_path_factory):
     course.copy_assignments(REPO, root, [ASSIGNMENT])
     api = course.api(root)
     assert api.generate_assignment(ASSIGNMENT, force=True, create=True)["success"]
-    ensure_calibrated(root, ASSIGNMENT, runs=1, warmup=False, checks=False)
+    calibrate_before_grading(root, ASSIGNMENT)
     solution = nbformat.read(str(root / "source" / ASSIGNMENT / NOTEBOOK), as_version=4)
     release = nbformat.read(str(root / "release" / ASSIGNMENT / NOTEBOOK), as_version=4)
     weights = _weights()
