@@ -24,8 +24,9 @@ def find_root(start: Path | None = None, empty: bool = False) -> Path:
 
 
 def load_config(root: Path, isolation: str = "none", datasets: list[str] | None = None,
-                slot: int = 0) -> Config:
-    """nbgrader_config.py plus the settings the engine relies on (NbGraderAPI does not load it)."""
+                slot: int = 0, calibrate_from_run: bool = False) -> Config:
+    """nbgrader_config.py plus the settings the engine relies on (NbGraderAPI does not load it);
+    `calibrate_from_run`: the submissions it grades are the reference's (TrustedExecute)."""
     config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
     if "db_url" not in config.CourseDirectory:
@@ -44,12 +45,14 @@ def load_config(root: Path, isolation: str = "none", datasets: list[str] | None 
         "autograder.sandbox.QuietKernelManager" if isolation == "none"
         else "autograder.sandbox.SandboxKernelManager")
     config.SandboxKernelManager.slot = slot  # its own uid: concurrent kernels cannot meet
+    config.TrustedExecute.calibrate_from_run = calibrate_from_run
     if datasets:  # read-only in the kernel, for course_data.py (autograder.datasets)
         config.QuietKernelManager.datasets = list(datasets)
     return config
 
 
-def api(root: Path, isolation: str = "none", datasets: list[str] | None = None, slot: int = 0):
+def api(root: Path, isolation: str = "none", datasets: list[str] | None = None, slot: int = 0,
+        calibrate_from_run: bool = False):
     """An NbGraderAPI on the course; alembic (run when a gradebook is created) must be on PATH."""
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
@@ -61,7 +64,7 @@ def api(root: Path, isolation: str = "none", datasets: list[str] | None = None, 
     from autograder import nbgrader_speed
 
     nbgrader_speed.install()
-    config = load_config(root, isolation, datasets, slot)
+    config = load_config(root, isolation, datasets, slot, calibrate_from_run)
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
 

@@ -20,6 +20,7 @@ from autograder.mutants import load_catalogue
 from autograder.validate import mutated_notebook
 
 DEMO_ASSIGNMENTS = ("conv-pooling", "cnn-shapes", "mnist-ann", "fashion-cnn")
+REFERENCE_STUDENT = "ada"  # her notebook is the solution
 STUDENTS = {
     "ada": "the solution",
     "ben": "one classic mistake per function",

@@ -134,6 +134,10 @@ class TrustedExecute(Execute):
     training_timeout = Integer(3600, help="Seconds the assignment's training cell (its "
                                           "declared training_cell) may take; other cells get "
                                           "`timeout`.").tag(config=True)
+    calibrate_from_run = Bool(False, help="This submission is the reference solution: where "
+                                          "the device has no calibration, take it from this "
+                                          "run, just before its training-time checks "
+                                          "(`dlgrade validate`, `dlgrade demo`).").tag(config=True)
     submission_timeout = Integer(600, help="Seconds a whole submission may take, its cells and "
                                            "its checks, besides its training cell's own time; "
                                            "what is left then is not run.").tag(config=True)
@@ -405,7 +409,9 @@ class TrustedExecute(Execute):
             reason = f"no hidden checks are defined for {grade_id} (tell the instructor)"
         if not reason:
             student = KernelStudent(self._run_in_kernel, call_timeout=self.call_timeout)
-            student.context = self._check_context()
+            times = self._cell_times()
+            student.context = self._check_context(times)
+            calibration = self._calibrated_here(grade_id, times)
             try:
                 student.install()
                 rehearsal = None
@@ -418,6 +424,8 @@ class TrustedExecute(Execute):
                                       replay=rehearsal.examples if rehearsal else None)
             except StudentError as exc:
                 reason = str(exc)
+            if calibration is not None:
+                self._count_training_steps(calibration, student.context.get("budgets", []))
             from autograder.checks.trained_models import measured
             self._measured.update(measured(student))
             self._budgets += student.context.get("budgets", [])
@@ -436,11 +444,9 @@ class TrustedExecute(Execute):
                              grade_id, exc)
             return Rehearsal([], {})
 
-    def _check_context(self) -> dict:
-        """What checks may know besides the bridge: the wall and CPU time of each cell that ran
-        cleanly and the kernel's CPU so far (measured here, outside the kernel), where the
-        course and the submission's files are, which assignment."""
-        root = Path(self.course_root) if self.course_root else None
+    def _cell_times(self) -> timing.CellTimes:
+        """The wall and CPU time of each cell that ran cleanly and the kernel's CPU so far,
+        measured here, outside the kernel."""
         times = timing.CellTimes()
         for c in self._cells:
             if c.get("grade_id") and c["status"] == "ok":
@@ -448,9 +454,35 @@ class TrustedExecute(Execute):
                 if "cpu_seconds" in c:
                     times.cpu[c["grade_id"]] = c["cpu_seconds"]
         times.cpu_total, times.wall_total = timing.kernel_cpu(self), self._wall_total
+        return times
+
+    def _check_context(self, times: timing.CellTimes) -> dict:
+        """What checks may know besides the bridge: the cells' `times` (_cell_times), where the
+        course and the submission's files are, which assignment."""
+        root = Path(self.course_root) if self.course_root else None
         return {"assignment": self._assignment, "course_root": root, **times.context(),
                 "submission_dir": self._submission_dir, "measured": dict(self._measured),
                 "budgets": [], "flags": []}
+
+    def _calibrated_here(self, grade_id: str, times: timing.CellTimes) -> timing.Calibration | None:
+        """With calibrate_from_run, before the training-time checks of a reference whose
+        training cell ran cleanly on a device with no calibration: this run's `times`, saved."""
+        from autograder.checks.budget import TRAINING_TIME
+
+        if not (self.calibrate_from_run and grade_id == TRAINING_TIME and self.course_root):
+            return None
+        root = Path(self.course_root)
+        if self._training not in times or timing.load(root, self._assignment) is not None:
+            return None
+        return timing.save_graded_run(root, self._assignment, self._training, times)
+
+    def _count_training_steps(self, calibration: timing.Calibration, budgets: list[dict]) -> None:
+        """The steps the reference's budget check counted are its calibration's: saved there,
+        and in that check's record, which read the calibration before they were known."""
+        steps = next((b["training_steps"] for b in budgets if b["cell"] == calibration.cell), None)
+        timing.with_training_steps(Path(self.course_root), calibration, steps)
+        for budget in budgets:
+            budget["reference_training_steps"] = steps
 
     def _finish_test_cell(self, cell, index, grade_id, points, outcomes, reason, seconds):
         fraction = score_groups(outcomes).get(grade_id, 0.0) if outcomes else 0.0

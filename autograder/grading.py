@@ -14,6 +14,7 @@ import os
 import queue
 import re
 import stat
+import sys
 import tempfile
 import threading
 import warnings
@@ -293,7 +294,8 @@ def grade_one(root: Path, api, assignment: str, student: str, notebooks: list[st
 
 def grade(root: Path, assignment: str, students: list[str] | None = None,
           isolation: str | None = None, progress=None, regrade: bool = False,
-          jobs: int | None = None, ray: str | None = None) -> list[StudentResult]:
+          jobs: int | None = None, ray: str | None = None,
+          calibrate_from: str | None = None) -> list[StudentResult]:
     """Grade every submission of `assignment` (or just `students`), in student order.
 
     `isolation` is the level the kernels run under; by default the best this
@@ -303,7 +305,10 @@ def grade(root: Path, assignment: str, students: list[str] | None = None,
     are graded at once (autograder.slots; default: as many as cores and memory
     allow; with `ray`, a Ray cluster's address, each slot is an actor there: autograder.cluster,
     as many as its CPUs by default); `progress(result)` is called as each finishes, from one
-    thread at a time.
+    thread at a time. `calibrate_from`: a student whose submission is the reference solution;
+    where the device has no calibration for a timed assignment, that submission is graded
+    first, alone, and its run taken as the calibration (TrustedExecute.calibrate_from_run),
+    which every other submission's training-time check then compares with.
     """
     if isolation is None:
         isolation = sandbox.probe().level
@@ -320,13 +325,18 @@ def grade(root: Path, assignment: str, students: list[str] | None = None,
         students = submitted_students(root, assignment)
     if jobs is not None and jobs < 1:
         raise ValueError(f"--jobs must be at least 1, not {jobs}")
+    first = calibrate_from if (calibrate_from in students and declared.training_cell
+                               and timing.load(root, assignment) is None) else None
+    if first is not None:
+        print(f"{assignment}: no calibration for {timing.device_id()}: the reference solution's "
+              f"graded run ({first}) is taken as it", file=sys.stderr, flush=True)
     started_ray = cluster.connect(ray, jobs) if ray else False
     try:
         jobs = min(jobs or cluster.cluster_cpus(), max(1, len(students))) if ray else \
             local_jobs(root, len(students), jobs)
         return _grade_batch(root, assignment, students, notebooks, max_points, isolation,
                             data_dirs, regrade, api, jobs,
-                            cluster.RayWorker if ray else dispatch.Worker, progress)
+                            cluster.RayWorker if ray else dispatch.Worker, progress, first)
     finally:
         if started_ray:
             cluster.disconnect()
@@ -334,28 +344,42 @@ def grade(root: Path, assignment: str, students: list[str] | None = None,
 
 def _grade_batch(root: Path, assignment: str, students: list[str], notebooks: list[str],
                  max_points: float, isolation: str, data_dirs: list[str], regrade: bool, api,
-                 jobs: int, worker_class, progress) -> list[StudentResult]:
-    """`students` in `jobs` slots, each with a worker of `worker_class`; results in order."""
+                 jobs: int, worker_class, progress, first: str | None = None) -> list[StudentResult]:
+    """`students` in `jobs` slots, each with a worker of `worker_class`; results in order.
+    `first` (one of them, grade's calibrate_from): graded before any other, alone, its run
+    calibrating the device; then the rest, its worker among theirs."""
     work = queue.SimpleQueue()
     for student in students:
-        work.put(student)
+        if student != first:
+            work.put(student)
     results: dict[str, StudentResult] = {}
     reporting = threading.Lock()
+    calibrated = threading.Event()
     with tempfile.TemporaryDirectory(prefix="dlgrade-slots-") as lock_dir:
+        def run(worker, number: int, student: str, calibrating: bool = False) -> None:
+            result = _grade_in(worker, root, assignment, student, notebooks, max_points,
+                               isolation, data_dirs, regrade, api,
+                               (number, lock_dir if jobs > 1 else None), calibrating)
+            with reporting:
+                results[student] = result
+                if progress:
+                    progress(result)
+
         def slot(number: int) -> None:
             with worker_class() as worker:
+                if number == 0:
+                    try:
+                        if first is not None:
+                            run(worker, number, first, calibrating=True)
+                    finally:
+                        calibrated.set()
+                calibrated.wait()
                 while True:
                     try:
                         student = work.get_nowait()
                     except queue.Empty:
                         return
-                    result = _grade_in(worker, root, assignment, student, notebooks, max_points,
-                                       isolation, data_dirs, regrade, api,
-                                       (number, lock_dir if jobs > 1 else None))
-                    with reporting:
-                        results[student] = result
-                        if progress:
-                            progress(result)
+                    run(worker, number, student)
 
         if jobs == 1:
             slot(0)
@@ -380,13 +404,13 @@ def kernel_memory(root: Path) -> int:
 
 def _grade_in(worker, root: Path, assignment: str, student: str, notebooks: list[str],
               max_points: float, isolation: str, data_dirs: list[str], regrade: bool, api,
-              slot: tuple[int, str | None]) -> StudentResult:
+              slot: tuple[int, str | None], calibrating: bool = False) -> StudentResult:
     """One submission, in one slot's worker: kept, graded, or an error that says why."""
     try:
         kept = None if regrade else kept_result(
             root, api, assignment, student, fingerprint(root, assignment, student, isolation))
         return kept or worker.run(grade_submission, root, assignment, student, notebooks,
-                                  max_points, isolation, data_dirs, slot)
+                                  max_points, isolation, data_dirs, slot, calibrating)
     except dispatch.WorkerDied as died:  # the grading itself died: this submission only
         reason = (f"{died} while grading this submission, so it was not graded (a student's "
                   f"model too large for the grader, or the machine ran out of memory); "
@@ -405,20 +429,23 @@ _WORKER_APIS: dict = {}
 
 def grade_submission(root: Path, assignment: str, student: str, notebooks: list[str],
                      max_points: float, isolation: str, data_dirs: list[str],
-                     slot: tuple[int, str | None] = (0, None)) -> StudentResult:
+                     slot: tuple[int, str | None] = (0, None),
+                     calibrating: bool = False) -> StudentResult:
     """grade_one, in the worker process (autograder.dispatch), with its own nbgrader API.
-    `slot` is (this slot's number: its kernels' uid, the batch's lock folder or None)."""
+    `slot` is (this slot's number: its kernels' uid, the batch's lock folder or None);
+    `calibrating`: this run calibrates the device (grade's calibrate_from)."""
     number, lock_dir = slot
     if lock_dir:  # another node of a cluster: a lock of its own, for its own machine
         Path(lock_dir).mkdir(parents=True, exist_ok=True)
     lock = slots.SlotLock(lock_dir) if lock_dir else None
     slots.use(lock)
     with lock.shared() if lock else contextlib.nullcontext():
-        key = (str(root), isolation, tuple(data_dirs), number)
+        key = (str(root), isolation, tuple(data_dirs), number, calibrating)
         if assignments.load(root, assignment).training_cell:  # its checks rebuild Keras models
             import_tensorflow()
         if key not in _WORKER_APIS:
             warnings.filterwarnings("ignore", module="nbgrader.api")
-            _WORKER_APIS[key] = course.api(root, isolation, data_dirs, slot=number)
+            _WORKER_APIS[key] = course.api(root, isolation, data_dirs, slot=number,
+                                           calibrate_from_run=calibrating)
         return grade_one(root, _WORKER_APIS[key], assignment, student, notebooks, max_points,
                          isolation)

@@ -226,16 +226,14 @@ def time_cell(notebook: Path, cell_id: str, kernel_manager_class, timeout: float
         return times
 
 
-def reference_checks(client, nb, root: Path, assignment: str, steps_only: bool = False) -> dict:
+def reference_checks(client, nb, root: Path, assignment: str) -> dict:
     """The assignment's checks on the kernel that just ran the reference notebook, through
     the bridge as in grading: does the reference clear its thresholds on this data? With the
-    training steps its trained model counted (`training_steps`). `steps_only`: those steps
-    alone, through the training cell's own checks (which find the trained model as grading's
-    budget check does), for a caller that grades the reference itself."""
+    training steps its trained model counted (`training_steps`: the training cell's own checks
+    find the trained model as grading's budget check does)."""
     from autograder import assignments
     from autograder.bridge import KernelStudent
     from autograder.checks import provenance
-    from autograder.checks.budget import TRAINING_TIME
     from autograder.checks.runner import run_checks, score_groups
 
     declared = assignments.load(root, assignment)
@@ -256,25 +254,20 @@ def reference_checks(client, nb, root: Path, assignment: str, steps_only: bool =
     student.context = {"assignment": assignment, "course_root": root, "cell_seconds": {},
                        "budgets": []}
     student.install()
-    outcomes = [o for o in run_checks(declared, student, grade_id=TRAINING_TIME if steps_only else None)
-                if o.name != "test_training_within_budget"]
+    outcomes = [o for o in run_checks(declared, student) if o.name != "test_training_within_budget"]
     model = provenance.trained(student)
     steps = model.training_steps if model is not None else None
-    if steps_only:
-        return {"training_steps": steps}
     return {"scores": score_groups(outcomes), "training_steps": steps,
             "failures": [f"{o.grade_id}/{o.name}: {(o.message or '').splitlines()[0]}"
                          for o in outcomes if not o.passed]}
 
 
 def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: float = 3600,
-              kernel_manager_class=None, progress=None, warmup: bool = True,
-              checks: bool = True) -> Calibration:
+              kernel_manager_class=None, progress=None, warmup: bool = True) -> Calibration:
     """Warm up once (unless not `warmup`), time `runs` fresh runs, store the median for this
     device. Each run is a fresh kernel, so what a warm-up warms is the machine's (the page
     cache, a GPU's compiled kernels); a calibration taken without one can only be slower,
-    its budget more lenient. Without `checks`, the reference's checks are left to a grading
-    of it that follows (validate's): only its training steps are read."""
+    its budget more lenient."""
     from autograder import assignments, build, datasets, sandbox
 
     if runs < 1:
@@ -297,21 +290,49 @@ def calibrate(root: Path, assignment: str, cell: str, runs: int = 3, timeout: fl
         last = i == runs - 1  # the checks run after the last timed run, outside its timing
         timed.append(time_cell(notebook, cell, kernel_manager_class, timeout, data_dirs,
                                after=(lambda client, nb: reference.update(reference_checks(
-                                   client, nb, root, assignment, steps_only=not checks)))
+                                   client, nb, root, assignment)))
                                if last else None))
         if progress:
             progress(f"run {i + 1}/{runs}: {timed[-1][cell]:.3f} s")
-    if progress and checks:
+    if progress:
         progress(describe_reference(reference))
     steps = reference.pop("training_steps", None)
     result = calibration_of(assignment, cell, timed, warmed, reference, steps)
-    result.data = {name: datasets.student_words(name, datasets.evaluation(name))
-                   for name in declared.datasets} or None
+    result.data = data_words(declared)
     if progress:
         for name, words in (result.data or {}).items():
             progress(f"{name}: {words}")
     save(root, result)
     return result
+
+
+def data_words(declared) -> dict | None:
+    """What the reference trains on, by dataset, as the notebook says it (Calibration.data)."""
+    from autograder import datasets
+
+    return {name: datasets.student_words(name, datasets.evaluation(name))
+            for name in declared.datasets} or None
+
+
+def save_graded_run(root: Path, assignment: str, cell: str, times: CellTimes) -> Calibration:
+    """The calibration the reference solution's own graded run makes (`dlgrade validate` and
+    `dlgrade demo` on a device with none): its cells as the executor timed them up to its
+    training-time check, which compares with it, like for like, as every later submission's
+    does; one run, no warm-up, as those commands took before, one training fewer. Its training
+    steps are unknown until that check has counted them (with_training_steps)."""
+    from autograder import assignments
+
+    result = calibration_of(assignment, cell, [times], None, {})
+    result.data = data_words(assignments.load(root, assignment))
+    save(root, result)
+    return result
+
+
+def with_training_steps(root: Path, calibration: Calibration, steps: int | None) -> Calibration:
+    """`calibration`, saved again with the training steps its reference's model counted."""
+    calibration.training_steps = steps
+    save(root, calibration)
+    return calibration
 
 
 def calibration_of(assignment: str, cell: str, timed: list[CellTimes], warmup: float | None,

@@ -34,7 +34,7 @@ import nbformat
 from autograder import build, datasets, timing, trained_state
 from autograder.assignments import Assignment, support_master
 from autograder.kernel.bridge import training_steps
-from autograder.mutants import Catalogue, Mutant, load_catalogue, replacement_source
+from autograder.mutants import Catalogue, Mutant, Timed, load_catalogue, replacement_source
 
 REFERENCE = "reference"
 
@@ -480,17 +480,12 @@ class RealGrader:
         self.reference_seconds: float | None = None
 
     def prepare(self) -> None:
-        """A scratch course holding the assignment (built) and this machine's calibration,
-        taken now (one run, no warm-up: the machine is as warm as the grading that follows;
-        the reference's checks left to its grading) when there is none."""
+        """A scratch course holding the assignment (built), and this machine's calibration
+        when the course has one."""
         from autograder import assignments, course
-        from autograder.commands.calibrate import calibrate_before_grading
 
         course.copy_assignments(self.assignment.root, self.root, [self.assignment.name])
         self.local = assignments.load(self.root, self.assignment.name)
-        if self.local.training_cell:
-            calibration = calibrate_before_grading(self.root, self.local.name)
-            self.reference_seconds = calibration.seconds if calibration else None
 
     def submit(self, label: str, nb) -> None:
         path = self.root / "submitted" / label / self.local.name / f"{self.local.name}.ipynb"
@@ -498,16 +493,32 @@ class RealGrader:
         nbformat.write(nb, str(path))
 
     def grade_all(self, mutants: list[Mutant]) -> None:
+        """The reference and the mutants, in one batch: on a machine with no calibration, the
+        reference's graded run is the calibration (grading.grade's calibrate_from: graded
+        first, alone; one run, no warm-up, the machine as warm as the grading that follows).
+        A mutant written from the reference's training time (one that sleeps past the budget)
+        then waits for it, in a batch after."""
         from autograder import grading
 
+        def grade(students: list[str]) -> None:
+            grading.grade(self.root, self.local.name, students, isolation=self.isolation,
+                          progress=self.progress, regrade=True, calibrate_from=REFERENCE)
+            for student in students:
+                self.results[student] = self._read(student)
+
+        def submit(batch: list[Mutant]) -> list[str]:
+            calibration = timing.load(self.root, self.local.name) if self.local.training_cell else None
+            self.reference_seconds = calibration.seconds if calibration else None
+            for mutant in batch:
+                self.submit(mutant.name, mutated_notebook(self.local, mutant, self.reference_seconds))
+            return [mutant.name for mutant in batch]
+
         self.submit(REFERENCE, mutated_notebook(self.local, None))
-        for mutant in mutants:
-            self.submit(mutant.name, mutated_notebook(self.local, mutant, self.reference_seconds))
-        students = [REFERENCE] + [m.name for m in mutants]
-        grading.grade(self.root, self.local.name, students, isolation=self.isolation,
-                      progress=self.progress, regrade=True)
-        for student in students:
-            self.results[student] = self._read(student)
+        uncalibrated = self.local.training_cell and timing.load(self.root, self.local.name) is None
+        after = [m for m in mutants if uncalibrated and any(isinstance(r, Timed) for r in m.replaces.values())]
+        grade([REFERENCE] + submit([m for m in mutants if m not in after]))
+        if after:
+            grade(submit(after))
 
     def _read(self, student: str) -> Graded:
         from autograder import grading

@@ -26,9 +26,9 @@ def add_parser(subparsers) -> None:
 
 
 def ensure_calibrated(root, assignment: str, runs: int = 3, calibrate: bool = True,
-                      warmup: bool = True, checks: bool = True):
+                      warmup: bool = True):
     """The calibration for this device, taken now when missing and `calibrate` (`warmup`: with
-    an untimed first run; `checks`: the reference's checks run after it, timing.calibrate);
+    an untimed first run);
     without it, a warning that the budget check will say "uncalibrated". None when nothing is
     timed."""
     cell = timing.training_cell(root, assignment)
@@ -44,15 +44,8 @@ def ensure_calibrated(root, assignment: str, runs: int = 3, calibrate: bool = Tr
         return None
     print(f"calibrating {assignment} first (no reference timing on {timing.device_id()}): "
           f"cell {cell}, {_plan(runs, warmup)}", file=sys.stderr, flush=True)
-    return timing.calibrate(root, assignment, cell, runs=runs, warmup=warmup, checks=checks,
+    return timing.calibrate(root, assignment, cell, runs=runs, warmup=warmup,
                             progress=lambda line: print("  " + line, file=sys.stderr, flush=True))
-
-
-def calibrate_before_grading(root, assignment: str):
-    """ensure_calibrated with one timed run and no warm-up, the reference's checks left out:
-    for a grading of the solution that follows at once (dlgrade demo, validate), which runs
-    those checks itself on a machine already as warm as a warm-up would make it."""
-    return ensure_calibrated(root, assignment, runs=1, warmup=False, checks=False)
 
 
 def _plan(runs: int, warmup: bool) -> str:

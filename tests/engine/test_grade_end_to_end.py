@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from autograder import course, datasets, demo, grading, timing
-from autograder.commands.calibrate import calibrate_before_grading
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -18,9 +17,9 @@ pytestmark = pytest.mark.slow
 def demo_course(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     demo.build(REPO, root)
-    for assignment in demo.DEMO_ASSIGNMENTS:  # as `dlgrade demo` does
-        calibrate_before_grading(root, assignment)
-    results = {a: {r.student: r for r in grading.grade(root, a)} for a in demo.DEMO_ASSIGNMENTS}
+    # as `dlgrade demo` does: ada's graded run calibrates the assignments that train
+    results = {a: {r.student: r for r in grading.grade(root, a, calibrate_from=demo.REFERENCE_STUDENT)}
+               for a in demo.DEMO_ASSIGNMENTS}
     return root, results
 
 
@@ -252,9 +251,15 @@ def test_a_trained_model_is_graded_in_the_grader_through_the_kernel(demo_course)
     assert 0.25 * calibration.cpu_seconds <= budget["cpu_seconds"]
     assert budget["cpu_seconds"] < budget["notebook_cpu_seconds"] <= 3 * calibration.notebook_cpu_seconds
     assert ada["flags"] == []
-    # as `dlgrade demo`, the calibration read the training steps alone: the checks on the
-    # reference's trained model are ada's grading (full marks: the thresholds fit this data)
-    assert calibration.reference == {}
+    # as `dlgrade demo`: ada's graded run is the calibration (one run, no warm-up), her cells
+    # as the executor timed them up to her training-time check, the steps that check counted;
+    # the checks on the reference's trained model are her grading (full marks: the thresholds
+    # fit this data)
+    assert calibration.reference == {} and calibration.warmup is None
+    assert calibration.runs == [calibration.seconds] == [pytest.approx(budget["seconds"], abs=1e-4)]
+    assert calibration.cpu_seconds == pytest.approx(budget["cpu_seconds"], abs=1e-4)
+    assert calibration.notebook_cpu_seconds == pytest.approx(budget["notebook_cpu_seconds"], abs=1e-4)
+    assert calibration.data["mnist"] == ada["data"]["mnist"]
     # the kernel trained on the prepared training split; the test images stayed here
     data = root / datasets.STUDENT_DATA_DIR / "mnist.npz"
     with np.load(data) as arrays:

@@ -87,6 +87,75 @@ def test_grade_with_calibrate_takes_a_whole_calibration_first(course, capsys):
     assert taken.warmup is not None and len(taken.runs) == 3 and 0.24 <= taken.seconds <= 2.0
 
 
+def test_the_reference_s_graded_run_calibrates_only_a_device_with_none(course):
+    from autograder.execute import TrustedExecute
+
+    run = TrustedExecute(course_root=str(course), calibrate_from_run=True)
+    run._assignment, run._training, run._wall_total = "timed", "train", 2.5
+    run._cells = [{"grade_id": "setup", "status": "ok", "seconds": 0.5, "cpu_seconds": 0.4},
+                  {"grade_id": "train", "status": "ok", "seconds": 1.5, "cpu_seconds": 1.2}]
+    assert run._calibrated_here("test_model", run._cell_times()) is None  # not the budget's cell
+    assert timing.load(course, "timed") is None
+    taken = run._calibrated_here("test_training_time", run._cell_times())
+    saved = timing.load(course, "timed")
+    assert (saved.cell, saved.seconds, saved.runs, saved.warmup) == ("train", 1.5, [1.5], None)
+    assert (saved.cpu_seconds, saved.notebook_seconds, saved.reference) == (1.2, 2.5, {})
+    assert saved.training_steps is None  # until the budget check has counted them
+    budgets = [{"cell": "train", "training_steps": 40, "reference_training_steps": None}]
+    run._count_training_steps(taken, budgets)
+    assert timing.load(course, "timed").training_steps == 40
+    assert budgets[0]["reference_training_steps"] == 40
+    # a calibration there already is the one: a second reference run does not replace it
+    run._cells[1]["seconds"] = 9.0
+    assert run._calibrated_here("test_training_time", run._cell_times()) is None
+    assert timing.load(course, "timed").seconds == 1.5
+    # nor does a run without the setting, or one whose training failed
+    timing.calibration_path(course, "timed").unlink()
+    plain = TrustedExecute(course_root=str(course))
+    plain._assignment, plain._training, plain._cells, plain._wall_total = "timed", "train", run._cells, 2.5
+    assert plain._calibrated_here("test_training_time", plain._cell_times()) is None
+    run._cells[1]["status"] = "error"
+    assert run._calibrated_here("test_training_time", run._cell_times()) is None
+    assert timing.load(course, "timed") is None
+
+
+def test_grading_takes_the_calibrating_reference_first_and_alone(course, monkeypatch, capsys):
+    from autograder import grading
+
+    batches = []
+
+    graded, running = [], []
+
+    class Worker:  # one slot's: what it grades, in order, and whether any other slot was busy
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def run(self, function, root, assignment, student, *args):
+            running.append(student)
+            time.sleep(0.2)
+            graded.append((student, args[-1], len(running)))  # (student, calibrating, at once)
+            running.remove(student)
+            return grading.StudentResult(student, 1.0, 1.0, "graded", None)
+
+    monkeypatch.setattr(grading.dispatch, "Worker", Worker)
+    results = grading.grade(course, "timed", ["ann", "ref", "bob", "cy"], isolation="none",
+                            jobs=2, calibrate_from="ref", regrade=True)
+    assert [r.student for r in results] == ["ann", "ref", "bob", "cy"]
+    assert graded[0] == ("ref", True, 1)  # first, alone (no other slot busy), calibrating
+    assert sorted(g[:2] for g in graded[1:]) == [("ann", False), ("bob", False), ("cy", False)]
+    assert max(g[2] for g in graded[1:]) == 2  # then both slots
+    assert "the reference solution's graded run (ref) is taken as it" in capsys.readouterr().err
+    # calibrated already: in the order given, nobody calibrating
+    timing.save(course, timing.calibration_of("timed", "train", [timing.CellTimes(train=1.0)], None))
+    graded.clear()
+    grading.grade(course, "timed", ["ann", "ref"], isolation="none", jobs=1, calibrate_from="ref",
+                  regrade=True)
+    assert graded == [("ann", False, 1), ("ref", False, 1)]
+
+
 def test_calibrate_needs_a_cell_that_exists(course, capsys):
     assert cli.main(["calibrate", "untimed"]) == 2
     assert "declares no training_cell" in capsys.readouterr().err
@@ -239,10 +308,10 @@ def test_grading_an_uncalibrated_assignment_warns_or_calibrates_first(tmp_path, 
     err = capsys.readouterr().err
     assert "mnist-ann has no calibration for this device" in err and "--calibrate" in err
     taken = []
-    monkeypatch.setattr(timing, "calibrate", lambda root, assignment, cell, runs, warmup, checks, progress:
-                        taken.append((assignment, cell, runs, warmup, checks)) or "calibrated")
+    monkeypatch.setattr(timing, "calibrate", lambda root, assignment, cell, runs, warmup, progress:
+                        taken.append((assignment, cell, runs, warmup)) or "calibrated")
     assert ensure_calibrated(tmp_path, "mnist-ann", runs=1, warmup=False) == "calibrated"
-    assert taken == [("mnist-ann", "train", 1, False, True)]
+    assert taken == [("mnist-ann", "train", 1, False)]
     assert "calibrating mnist-ann first (no reference timing on " in (err := capsys.readouterr().err)
     assert "no warm-up, 1 run" in err
     stored = _calibration(2.0)

@@ -21,8 +21,8 @@ ISOLATION = sandbox.probe()
 
 
 def assert_calibrated_with_the_graded_steps(work, assignment: str) -> None:
-    """validate's calibration read the reference's training steps without its other checks:
-    the same steps that grading's budget check counted on the graded reference."""
+    """validate's calibration is the graded reference's run: the training steps its budget
+    check counted (the combined model's, for a GAN) are saved there."""
     calibration = timing.load(work, assignment)
     (budget,) = grading.saved_results(work, assignment, "reference")["budgets"]
     assert calibration.training_steps and calibration.training_steps == budget["training_steps"]

@@ -32,7 +32,9 @@ def test_transfer_finetune_grades_each_phase_where_it_stands(tmp_path):
     results = grading.saved_results(tmp_path, ASSIGNMENT, "reference")
     assert results["data"]["vgg16"].startswith("EMBEDDED STAND-IN, not VGG16's ImageNet weights")
     assert results["data"]["flowers"].startswith("EMBEDDED STAND-IN")
-    # validate's calibration read the reference's training steps without its other checks:
-    # the steps grading's budget check counted
+    # validate's calibration is the graded reference's run: its fine-tuning cell's time and
+    # the steps its budget check counted
     (budget,) = results["budgets"]
-    assert timing.load(tmp_path, ASSIGNMENT).training_steps == budget["training_steps"] > 0
+    calibration = timing.load(tmp_path, ASSIGNMENT)
+    assert calibration.training_steps == budget["training_steps"] == budget["reference_training_steps"] > 0
+    assert calibration.runs == [calibration.seconds] == [round(budget["seconds"], 4)]
