@@ -7,10 +7,13 @@ TF ?= cpu
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(TF)
 export TF_CPP_MIN_LOG_LEVEL := 3
-# Two processes, a work unit each at a time (tests/conftest.py: a test file, or one assignment
-# of the files that prove them all; module fixtures stay in one process); the
-# slowest tests listed at the end. PYTEST_ARGS= runs it in one process.
-PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
+# One process more than the machine has cores (3 on 2), a work unit each at a time
+# (tests/conftest.py: a test file, or one assignment of the files that prove them all;
+# module fixtures stay in one process): with one a core, kernel starts and sandboxed
+# attacks' time limits left the cores idle a tenth of the time. The slowest tests listed
+# at the end. PYTEST_ARGS= runs it in one process.
+TEST_PROCESSES ?= $(shell echo $$(( $$(nproc) + 1 )))
+PYTEST_ARGS ?= -n $(TEST_PROCESSES) --dist loadfile --durations=15
 
 .PHONY: install system-deps test demo bench clean
 

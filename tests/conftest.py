@@ -6,9 +6,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # The grader's own held-out draw of the stand-ins (autograder.secret), fixed: the same data in
 # every run, as a course's seed file gives every regrade.
 os.environ.setdefault("DLGRADE_HELD_OUT_SEED", "8675309")
-# The suite's two processes keep both cores busy already: a grading test takes one slot
-# unless it asks for more (the slot tests, and the hostile batches that mostly wait on their
-# attacks' time limits, pass jobs=2 / --jobs 2).
+# The suite's processes (one more than the cores, Makefile) keep every core busy already: a
+# grading test takes one slot unless it asks for more (the slot tests, and the hostile batches
+# that mostly wait on their attacks' time limits, pass jobs=2 / --jobs 2).
 os.environ.setdefault("DLGRADE_JOBS", "1")
 # ... and TensorFlow in a test process takes one core: two processes' thread pools spinning on
 # two cores made an in-process training's CPU time swing fourfold against its calibration.
