@@ -354,7 +354,9 @@ def _grade_batch(root: Path, assignment: str, students: list[str], notebooks: li
             work.put(student)
     results: dict[str, StudentResult] = {}
     reporting = threading.Lock()
-    calibrated = threading.Event()
+    calibrated = threading.Event()  # the other slots wait for `first`
+    if first is None:
+        calibrated.set()
     with tempfile.TemporaryDirectory(prefix="dlgrade-slots-") as lock_dir:
         def run(worker, number: int, student: str, calibrating: bool = False) -> None:
             result = _grade_in(worker, root, assignment, student, notebooks, max_points,
@@ -366,20 +368,21 @@ def _grade_batch(root: Path, assignment: str, students: list[str], notebooks: li
                     progress(result)
 
         def slot(number: int) -> None:
-            with worker_class() as worker:
-                if number == 0:
-                    try:
-                        if first is not None:
-                            run(worker, number, first, calibrating=True)
-                    finally:
+            try:
+                with worker_class() as worker:
+                    if number == 0 and first is not None:
+                        run(worker, number, first, calibrating=True)
                         calibrated.set()
-                calibrated.wait()
-                while True:
-                    try:
-                        student = work.get_nowait()
-                    except queue.Empty:
-                        return
-                    run(worker, number, student)
+                    calibrated.wait()
+                    while True:
+                        try:
+                            student = work.get_nowait()
+                        except queue.Empty:
+                            return
+                        run(worker, number, student)
+            finally:
+                if number == 0:  # even when its worker could not start: never a slot left waiting
+                    calibrated.set()
 
         if jobs == 1:
             slot(0)

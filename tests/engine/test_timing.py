@@ -1,5 +1,6 @@
 """Calibration against the reference solution, and the budget check built on it."""
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -148,6 +149,26 @@ def test_grading_takes_the_calibrating_reference_first_and_alone(course, monkeyp
     assert sorted(g[:2] for g in graded[1:]) == [("ann", False), ("bob", False), ("cy", False)]
     assert max(g[2] for g in graded[1:]) == 2  # then both slots
     assert "the reference solution's graded run (ref) is taken as it" in capsys.readouterr().err
+    # the calibrating slot failing (here its progress report raises) leaves no slot waiting
+    timing.calibration_path(course, "timed").unlink(missing_ok=True)
+
+    def broken(result):
+        if result.student == "ref":
+            raise RuntimeError("the progress bar broke")
+
+    outcome = []
+
+    def batch():
+        try:
+            grading.grade(course, "timed", ["ann", "ref", "bob"], isolation="none", jobs=2,
+                          calibrate_from="ref", regrade=True, progress=broken)
+        except RuntimeError as exc:
+            outcome.append(str(exc))
+
+    waiting = threading.Thread(target=batch, daemon=True)
+    waiting.start()
+    waiting.join(timeout=30)
+    assert not waiting.is_alive() and outcome == ["the progress bar broke"]
     # calibrated already: in the order given, nobody calibrating
     timing.save(course, timing.calibration_of("timed", "train", [timing.CellTimes(train=1.0)], None))
     graded.clear()
