@@ -308,6 +308,8 @@ def test_one_hot_course_rows(student):
 def test_one_hot_unknown_value(student):
     _check_one_hot(student, [FIRST[1], UNKNOWN_TOWN, "BEDOK"], ["BEDOK", FIRST[1]],
                    f" [example: {UNKNOWN_TOWN} is not a category]")
+    _check_one_hot(student, ["IMPROVED", "Improved", "Model A"], ["Improved", "Model A"],
+                   " [example: IMPROVED, the old spelling, is not a category]")
 
 
 @st.composite
@@ -370,7 +372,16 @@ def _scale_mistakes(x_train, x_test):
          lambda: ((x_train - mean) / _guard(std), (x_test - mean) / _guard(std))),
         ("divided by the max instead of by (max - min): (x - min) / (max - min)",
          lambda: tuple((x - x_train.min(axis=0)) / x_train.max(axis=0) for x in (x_train, x_test))),
+        ("a column whose max equals its min was divided by its max (or another value than 1): divide "
+         "it by 1 (as MinMaxScaler does), so that its test values keep their distance from the "
+         "training value", lambda: tuple(_constant_by_max(x, x_train) for x in (x_train, x_test))),
     ]
+
+
+def _constant_by_max(x, x_train):
+    low = x_train.min(axis=0)
+    span = x_train.max(axis=0) - low
+    return (x - low) / np.where(span > 0, span, _guard(np.abs(x_train.max(axis=0))))
 
 
 def _compare_pair(actual, expected, what: str) -> None:
@@ -433,6 +444,8 @@ def test_scale_course_rows(student):
 def test_scale_constant_column(student):
     _check_scale(student, [[44.0, 0.0], [67.0, 0.0], [50.0, 0.0]], [[60.0, 1.0]],
                  " [example: a one-hot column that is all 0 in the training set]")
+    _check_scale(student, [[1.0, 5.0], [3.0, 5.0]], [[2.0, 7.0]],
+                 " [example: a column that is 5 in every training row]")
 
 
 SCALE_VALUES = np.array([0, 1, 2, 3, 5, 10, 44, 67, 736, -2], dtype=np.float64)

@@ -129,6 +129,15 @@ def one_hot_drop_first(values, categories):
     return encoded[:, 1:]
 
 
+def one_hot_ignores_case(values, categories):
+    folded = [c.upper() for c in categories]
+    encoded = np.zeros((len(values), len(folded)))
+    for i, value in enumerate(values):
+        if value.upper() in folded:
+            encoded[i, folded.index(value.upper())] = 1.0
+    return encoded
+
+
 # --------------------------------------------------------------------------- scale
 
 def _min_max(x, low, high):
@@ -165,6 +174,13 @@ def scale_divides_by_zero(x_train, x_test):
     x_train, x_test = np.asarray(x_train, dtype=float), np.asarray(x_test, dtype=float)
     low, high = x_train.min(axis=0), x_train.max(axis=0)
     return (x_train - low) / (high - low), (x_test - low) / (high - low)
+
+
+def scale_constant_column_by_its_max(x_train, x_test):
+    x_train, x_test = np.asarray(x_train, dtype=float), np.asarray(x_test, dtype=float)
+    low, high = x_train.min(axis=0), x_train.max(axis=0)
+    span = np.where(high > low, high - low, np.where(high != 0, np.abs(high), 1.0))
+    return (x_train - low) / span, (x_test - low) / span
 
 
 def scale_standardised(x_train, x_test):
@@ -240,11 +256,14 @@ FUNCTION_MUTANTS = [
     function_mutant("one_hot_sorted_categories", "one_hot", one_hot_sorted_categories, ("were sorted",), FEATURES),
     function_mutant("one_hot_unknown_raises", "one_hot", one_hot_unknown_raises, ("row of zeros",), FEATURES),
     function_mutant("one_hot_drop_first", "one_hot", one_hot_drop_first, ("drop_first",), FEATURES),
+    function_mutant("one_hot_ignores_case", "one_hot", one_hot_ignores_case, ("IMPROVED, the old spelling",)),
     function_mutant("scale_test_own_min_max", "scale", scale_test_own_min_max, ("its own min and max",)),
     function_mutant("scale_fit_on_all", "scale", scale_fit_on_all, ("training and the test set together",)),
     function_mutant("scale_global_min_max", "scale", scale_global_min_max, ("whole array",)),
     function_mutant("scale_axis_1", "scale", scale_axis_1, ("per COLUMN",)),
     function_mutant("scale_divides_by_zero", "scale", scale_divides_by_zero, ("NaN", "divided by 0")),
+    function_mutant("scale_constant_column_by_its_max", "scale", scale_constant_column_by_its_max,
+                    ("divided by its max",)),
     function_mutant("scale_standardised", "scale", scale_standardised, ("standardisation",)),
     function_mutant("scale_clips_test", "scale", scale_clips_test, ("clipped",)),
     function_mutant("features_get_dummies", "prepare_features", features_get_dummies, ("came from the data",)),

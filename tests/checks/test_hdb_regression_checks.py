@@ -73,11 +73,13 @@ def test_one_hot_mistakes_differ_on_the_probe():
 
 
 def test_scale_mistakes_differ_from_the_answer():
-    # the course example (with a constant column), and a one-column matrix on which the
-    # per-row mistake without keepdims broadcasts instead of raising
+    # the course example (with a constant column of zeros), a one-column matrix on which the
+    # per-row mistake without keepdims broadcasts instead of raising, and a constant column
+    # that is not zero (divided by its max)
     cases = [(np.array([[44.0, 11.0, 736.0, 0.0], [67.0, 2.0, 727.0, 0.0]]),
               np.array([[50.0, 5.0, 730.0, 1.0], [90.0, 20.0, 1000.0, 0.0]])),
-             (np.array([[1.0], [3.0]]), np.array([[2.0]]))]
+             (np.array([[1.0], [3.0]]), np.array([[2.0]])),
+             (np.array([[1.0, 5.0], [3.0, 5.0]]), np.array([[2.0, 7.0]]))]  # a constant column, not 0
     named, differ = set(), set()
     with np.errstate(all="ignore"):
         for x_train, x_test in cases:
