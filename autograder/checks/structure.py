@@ -58,8 +58,10 @@ from autograder.checks.model_spec import (ACTIVATION_LAYERS, COUNTS, MODELS, REG
 __all__ = ["Layer", "ModelSpec", "Requirement", "spec_from", "describe_layers", "loss_name",
            "structure_differences", "assert_structure"]
 
+# Keras's aliases, each also in capitals ("MSE"): keras.losses.get takes both
 SHORT_LOSSES = {"mse": "mean_squared_error", "mae": "mean_absolute_error",
-                "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error"}
+                "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
+                "bce": "binary_crossentropy", "kld": "kl_divergence"}
 # The output activation each loss needs (a cross-entropy's, unless from_logits).
 LOSS_OUTPUTS = {"sparse_categorical_crossentropy": "softmax", "categorical_crossentropy": "softmax",
                 "binary_crossentropy": "sigmoid", "mean_squared_error": "linear",
@@ -67,10 +69,12 @@ LOSS_OUTPUTS = {"sparse_categorical_crossentropy": "softmax", "categorical_cross
 
 
 def loss_name(loss: str | None) -> str | None:
-    """The loss's Keras function name: "mse" and MeanSquaredError are mean_squared_error
+    """The loss's Keras function name: "mse", "MSE" and MeanSquaredError are mean_squared_error
     (a loss object's class, in snake case, is its function's name)."""
     if not loss:
         return None
+    if loss.lower() in SHORT_LOSSES and (loss.islower() or loss.isupper()):
+        return SHORT_LOSSES[loss.lower()]
     if loss[:1].isupper():
         loss = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", loss))
         return loss.lower()
@@ -199,6 +203,15 @@ def _count(requirement: Requirement, layers: list[Layer]) -> int:
                and any(_is(k, layer) for k in requirement.kinds) and requirement.matches(layer))
 
 
+def _near_misses(requirement: Requirement, layers: list[Layer]) -> list[str]:
+    """The layers of a required class whose arguments differ from the requirement's, shown with
+    those arguments: what the student wrote instead (an LSTM(4), one returning sequences)."""
+    if not requirement.layer.args:
+        return []
+    return [str(layer.showing(requirement.layer.args)) for layer in layers
+            if any(_is(k, layer) for k in requirement.kinds) and not requirement.matches(layer)]
+
+
 def _loss(spec: ModelSpec, compiled_loss, from_logits: bool, last: Layer | None) -> list[str]:
     out = []
     loss = loss_name(compiled_loss)
@@ -239,8 +252,9 @@ def structure_differences(model, spec: ModelSpec, compiled_loss: str | None = No
     for requirement in spec.requires or ():
         count = _count(requirement, layers)
         if not requirement.holds(count):
+            near = _near_misses(requirement, layers) if count < (requirement.at_least or 0) else []
             out.append(f"{what} has {requirement.what(count)}; the exercise asks for "
-                       f"{requirement.bound()}")
+                       f"{requirement.bound()}" + (f" (found {', '.join(near)})" if near else ""))
     if spec.output is not None and last is not None and spec.layers is None:
         out += _output(spec.output, last, from_logits)
     out += _loss(spec, compiled_loss, from_logits, last)

@@ -245,4 +245,5 @@ def test_a_required_activation_counts_in_every_form():
                        L.Dense(1), loss="mse", shape=(8, 8, 1))
     assert differences(fewer, spec) == [
         "the model has 1 ReLU layer; the exercise asks for at least 3",
-        "the model has 1 Conv2D(kernel_size=(3, 3)) layer; the exercise asks for at least 2"]
+        "the model has 1 Conv2D(kernel_size=(3, 3)) layer; the exercise asks for at least 2 "
+        "(found Conv2D(4, kernel_size=(5, 5), linear))"]  # what was written instead

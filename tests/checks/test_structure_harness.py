@@ -378,6 +378,8 @@ def test_an_output_without_an_activation_is_shown_as_it_is():
     ("SparseCategoricalCrossentropy", "sparse_categorical_crossentropy"),
     ("BinaryCrossentropy", "binary_crossentropy"), ("MeanSquaredError", "mean_squared_error"),
     ("mse", "mean_squared_error"), ("mae", "mean_absolute_error"), ("Huber", "huber"),
+    ("MSE", "mean_squared_error"), ("MAE", "mean_absolute_error"), ("BCE", "binary_crossentropy"),
+    ("bce", "binary_crossentropy"), ("KLD", "kl_divergence"),
     ("KLDivergence", "kl_divergence"), ("BinaryFocalCrossentropy", "binary_focal_crossentropy"),
     ("categorical_crossentropy", "categorical_crossentropy"), (None, None),
 ])
