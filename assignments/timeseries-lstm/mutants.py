@@ -113,7 +113,12 @@ MUTANTS = classifier_build_mutants(model, HIDDEN, OUTPUT, compiled=COMPILED, kee
     Mutant(
         "lstm_of_4_units",  # the tutorial's LSTM(4): not the exercise's
         {"build_model": model("keras.layers.LSTM(4)", OUTPUT)},
-        {"test_model": ("LSTM(8)",)},
+        {"test_model": ("LSTM(8", "found LSTM(4")},
+        keeps=FUNCTIONS),
+    Mutant(
+        "lstm_returning_sequences",  # a forecast per time step: output (None, 12, 1), not (None, 1)
+        {"build_model": model("keras.layers.LSTM(8, return_sequences=True)", OUTPUT)},
+        {"test_model": ("found LSTM(8, return_sequences=True)",)},
         keeps=FUNCTIONS),
     Mutant(
         "dense_instead_of_lstm",
