@@ -145,6 +145,11 @@ MUTANTS = classifier_build_mutants(model, (AUGMENT, RESCALE, *BLOCKS, *HEAD), OU
         {"test_model": ("no RandomFlip", "before a Conv2D layer")},
         keeps=("test_load", "test_augmentation")),
     Mutant(
+        "rescaling_after_the_first_convolution",  # the first convolution sees pixels 0..255
+        {"build_model": model(AUGMENT, BLOCKS[0], RESCALE, *BLOCKS[1:], *HEAD, OUTPUT)},
+        {"test_model": ("no Rescaling layer before a Conv2D layer",)},
+        keeps=("test_load", "test_augmentation")),
+    Mutant(
         "no_pooling",
         {"build_model": model(AUGMENT, RESCALE, *BLOCKS[0::2], *HEAD, OUTPUT)},
         {"test_model": ("parameters, over the", "pool or stride before flattening")},

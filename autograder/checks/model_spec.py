@@ -267,7 +267,7 @@ def _shown(layer: Layer) -> list[str]:
 @dataclass(frozen=True)
 class Requirement:
     """At least / at most so many layers of `kinds` (any of them) with `layer`'s arguments,
-    counted after the first layer of `after` and before the last of `before`."""
+    counted after the first layer of `after` and before the first of `before`."""
 
     kinds: tuple[str, ...]
     layer: Layer

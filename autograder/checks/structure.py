@@ -33,7 +33,8 @@ the exercise leaves free. Besides Keras's arguments a layer may name
 is a nested model, e.g. a frozen pretrained base. A requirement counts the
 layers of its class (a list: any of them) that have its other arguments:
 `at_least` (1 unless another bound is given), `at_most`, `exactly`, and only
-those `after` the first layer of a class or `before` the last one. `output`
+those `after` the first layer of a class or `before` the first one (the rescaling
+"before the convolutions": none of them may come first). `output`
 may leave out `class`.
 
 Forms that are the same model are the same to the spec (a nested model is read as
@@ -196,7 +197,7 @@ def _count(requirement: Requirement, layers: list[Layer]) -> int:
         return pick(found) if found else None
 
     start = where(requirement.after, min) if requirement.after else -1
-    end = where(requirement.before, max) if requirement.before else len(layers)
+    end = where(requirement.before, min) if requirement.before else len(layers)
     if start is None or end is None:
         return 0
     return sum(1 for i, layer in enumerate(layers) if start < i < end

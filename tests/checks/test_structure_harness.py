@@ -282,6 +282,16 @@ def test_each_unmet_requirement_is_named(layers, message):
     assert any(message in line for line in found), found
 
 
+def test_before_a_class_means_before_its_first_layer():
+    # the rescaling "before the convolutions": one after the first convolution is too late
+    spec = spec_from({"requires": [{"class": "Rescaling", "before": "Conv2D", "exactly": 1}]})
+    first = [L.Rescaling(1 / 255), L.Conv2D(4, 3), L.Conv2D(4, 3), L.Flatten()]
+    assert _differences(spec, *first, shape=(12, 12, 1)) == []
+    late = [L.Conv2D(4, 3), L.Rescaling(1 / 255), L.Conv2D(4, 3), L.Flatten()]
+    assert _differences(spec, *late, shape=(12, 12, 1)) == [
+        "build_model() has no Rescaling layer before a Conv2D layer; the exercise asks for exactly 1"]
+
+
 def test_requirement_bounds_classes_and_arguments():
     spec = spec_from({"requires": [
         {"class": "Dropout", "at_most": 1}, {"class": "Conv2D", "activation": "relu", "exactly": 2},
