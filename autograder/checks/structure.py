@@ -79,7 +79,7 @@ def loss_name(loss: str | None) -> str | None:
     if loss[:1].isupper():
         loss = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", loss))
         return loss.lower()
-    return SHORT_LOSSES.get(loss, loss)
+    return loss
 
 
 # --------------------------------------------------------------------------- reading a model
