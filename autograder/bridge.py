@@ -145,6 +145,15 @@ class LocalStudent:
         self._kept[handle.key] = result
         return handle
 
+    def hold(self, value, label: str) -> Kept:
+        """Keep one of the grader's values (a grader_model) where the student's code runs: the
+        handle passes that one object to every call, as the notebook's loop passes one
+        generator to every step, instead of a fresh copy built for each call."""
+        (value,), _ = _arguments([value], {}, self._kept)
+        handle = Kept(f"kept_{len(self._kept) + 1}", label)
+        self._kept[handle.key] = value
+        return handle
+
     def set_trainable(self, handle: Kept, trainable: bool) -> None:
         """Set the kept model's `trainable` flag, as the student's other training step leaves it."""
         try:
@@ -408,6 +417,14 @@ class KernelStudent:
             raise
         return handle
 
+    def hold(self, value, label: str) -> Kept:
+        """Keep one of the grader's values (a grader_model) in the kernel (see LocalStudent.hold)."""
+        self._kept += 1
+        handle = Kept(f"kept_{self._kept}", label)
+        code = f"__dlgrade__['hold']({dumps(([value], {}))!r}, {handle.key!r})"
+        self._result(self._request(code, label), label, "value")
+        return handle
+
     def set_trainable(self, handle: Kept, trainable: bool) -> None:
         """Set the kept model's `trainable` flag, as the student's other training step leaves it."""
         code = f"__dlgrade__['set_trainable']({handle.key!r}, {bool(trainable)})"
@@ -479,4 +496,4 @@ class RehearsalStudent:
         self.stopped = True
         raise StudentError("rehearsal: no kernel here")
 
-    value = keep = set_trainable = seed = model = _other
+    value = keep = hold = set_trainable = seed = model = _other

@@ -246,7 +246,8 @@ def gan_checks(setup: GanSetup) -> list[tuple]:
                 found = np.asarray(student.model(d).model.predict(samples, verbose=0)).reshape(-1)
                 return float(found[:-1].mean()), float(found[-1])
             before = scores()
-            fake = grader_model(constant_generator(latent, s.fake))
+            fake = student.hold(grader_model(constant_generator(latent, s.fake)),
+                                f"a generator that {s.fake_words}")
             step = student.function("train_discriminator")
             for _ in range(s.discriminator_steps):
                 call("train_discriminator(...)", step, *s.discriminator_args(fake, d))

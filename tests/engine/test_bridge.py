@@ -288,6 +288,30 @@ def test_a_grader_model_crosses_into_student_code(kind):
     assert np.allclose(out, [[0.0, 1.0]] * 3)
 
 
+@pytest.mark.parametrize("kind", ["local", "kernel"])
+def test_a_held_grader_model_is_one_object_across_calls(kind):
+    """A held model is built once where the student's code runs: every call gets that object,
+    changes and all, as a notebook's loop passes one generator to every step; a model passed
+    by value is a fresh copy each call."""
+    keras = pytest.importorskip("keras")
+    from autograder.bridge import grader_model
+
+    constant = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+    constant.set_weights([np.zeros((2, 2), np.float32), np.array([0.0, 1.0], np.float32)])
+    namespace = {**_models_namespace(), "ident": lambda model: id(model)}
+    student = LocalStudent(namespace) if kind == "local" else _kernel_student(namespace)
+    held = student.hold(grader_model(constant), "a constant generator")
+    assert repr(held) == "a constant generator"
+    assert student.function("ident")(held) == student.function("ident")(held)
+    student.function("shift")(held, 1.0)
+    out = student.function("apply")(held, np.ones((1, 2), np.float32))
+    assert np.allclose(out, [[3.0, 4.0]])  # the shift stayed: 2 ones * 1 + bias (1, 2)
+    sent = grader_model(constant)
+    assert student.function("ident")(sent) != student.function("ident")(held)
+    student.function("shift")(sent, 1.0)
+    assert np.allclose(student.function("apply")(sent, np.ones((1, 2), np.float32)), [[0.0, 1.0]])
+
+
 def test_a_model_never_crosses_from_student_code_and_a_lost_handle_is_an_error():
     keras = pytest.importorskip("keras")
     from autograder.bridge import Kept, grader_model
