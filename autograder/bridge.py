@@ -422,7 +422,10 @@ class KernelStudent:
         self._kept += 1
         handle = Kept(f"kept_{self._kept}", label)
         code = f"__dlgrade__['hold']({dumps(([value], {}))!r}, {handle.key!r})"
-        self._result(self._request(code, label), label, "value")
+        message = self._request(code, label)
+        if (message or {}).get("status") == "error":  # keras in the kernel could not build it
+            raise StudentError(f"{label} could not be built in the kernel: {message.get('message')}")
+        self._result(message, label, "value")
         return handle
 
     def set_trainable(self, handle: Kept, trainable: bool) -> None:

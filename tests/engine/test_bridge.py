@@ -312,6 +312,15 @@ def test_a_held_grader_model_is_one_object_across_calls(kind):
     assert np.allclose(student.function("apply")(sent, np.ones((1, 2), np.float32)), [[0.0, 1.0]])
 
 
+def test_a_grader_model_the_kernel_cannot_build_is_named_in_the_failure():
+    pytest.importorskip("keras")
+    from autograder.kernel.bridge import GraderModel
+
+    student = _kernel_student(_models_namespace())
+    with pytest.raises(StudentError, match=r"^a constant generator could not be built in the kernel: "):
+        student.hold(GraderModel("{not a config", []), "a constant generator")
+
+
 def test_a_model_never_crosses_from_student_code_and_a_lost_handle_is_an_error():
     keras = pytest.importorskip("keras")
     from autograder.bridge import Kept, grader_model
