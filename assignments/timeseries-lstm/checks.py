@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from autograder.assignments import here
 from autograder.checks import grade, property_settings
 from autograder.checks.compare import assert_array_matches
-from autograder.checks.hints import call, diagnose, explaining, with_hint
+from autograder.checks.hints import call, diagnose, explain, explaining, with_hint
 from autograder.checks.series import (describe, forecast_checks, rmse_checks, same_pair, split_checks,
                                       window_checks)
 from autograder.checks.structure import spec_from
@@ -52,6 +52,8 @@ def _growth_mistakes(values: np.ndarray):
          lambda: values[1:] / values[:-1]),
         ("the differences, not the growth: log(series[t] / series[t - 1]) is a ratio",
          lambda: values[1:] - values[:-1]),
+        ("the percentage change, not the log growth: np.log(series[1:] / series[:-1])",
+         lambda: (values[1:] - values[:-1]) / values[:-1]),
         ("the ratio is upside down: this month over last month, series[1:] / series[:-1]",
          lambda: np.log(values[:-1] / values[1:])),
         ("the log of the passengers themselves: the growth is the log of a month over the "
@@ -59,6 +61,11 @@ def _growth_mistakes(values: np.ndarray):
         ("a 0 was added for the first month: it has no month before it, so there are n - 1 "
          "growths", lambda: np.concatenate([[0.0], np.log(values[1:] / values[:-1])])),
     ]
+
+
+# Where every mistake gives its own answer: on a shrunk example (months of 1 passenger) the
+# differences, the percentage change and the ratio's log can coincide.
+GROWTH_PROBE = np.array([100.0, 112.0, 98.0, 131.0])
 
 
 def _check_growth(student, values, label: str = "") -> None:
@@ -70,8 +77,9 @@ def _check_growth(student, values, label: str = "") -> None:
     except (AssertionError, TypeError, ValueError) as failure:
         failure = failure if isinstance(failure, AssertionError) else AssertionError(
             f"{what}: expected an array of numbers, got {type(result).__name__}")
-        raise with_hint(failure, diagnose(result, _growth_mistakes(values)) if explaining() else None) \
-            from None
+        probe = lambda: (student.function("growth")(GROWTH_PROBE.copy()),  # noqa: E731
+                         airline.growth(GROWTH_PROBE), _growth_mistakes(GROWTH_PROBE))
+        raise with_hint(failure, explain(result, lambda: _growth_mistakes(values), probe)) from None
 
 
 @grade("test_growth")
@@ -115,27 +123,43 @@ def _check_fit(student, values, label: str = "") -> None:
         raise with_hint(failure, hint) from None
 
 
+def _pair_mistakes(function: str, values: np.ndarray, low: float, high: float) -> list:
+    if function == "scale":
+        return [("divided by high only: subtract low, then divide by high - low",
+                 lambda: values / high),
+                ("divided by high, not by high - low", lambda: (values - low) / high),
+                ("scale fits the smallest and largest value again on the values it is given: "
+                 "scale with the low and high passed in (fitted on the training months), so that "
+                 "every month is scaled alike",
+                 lambda: (values - values.min()) / (values.max() - values.min()))]
+    return [("low is missing: values * (high - low) + low", lambda: values * (high - low)),
+            ("multiplied by high only: values * (high - low) + low", lambda: values * high),
+            ("this scales again instead of undoing the scaling",
+             lambda: airline.scale(values, low, high))]
+
+
+# (values, low, high) where every mistake gives its own answer: on the notebook's example,
+# scaling with its own smallest and largest value is dividing (values - low) by high.
+PAIR_PROBES = {"scale": (np.array([2.0, 4.0, 6.0, 8.0]), 1.0, 10.0),
+               "unscale": (np.array([0.0, 0.5, 1.0, 1.5]), 1.0, 10.0)}
+
+
 def _check_pair(student, function: str, values, low: float, high: float, label: str = "") -> None:
     values = np.asarray(values, dtype=np.float64)
     what = f"{function}({describe(values)}, {low:g}, {high:g}){label}"
     result = call(what, student.function(function), values, low, high)
-    if function == "scale":
-        expected = airline.scale(values, low, high)
-        mistakes = [("divided by high only: subtract low, then divide by high - low",
-                     lambda: values / high),
-                    ("divided by high, not by high - low", lambda: (values - low) / high)]
-    else:
-        expected = airline.unscale(values, low, high)
-        mistakes = [("low is missing: values * (high - low) + low", lambda: values * (high - low)),
-                    ("multiplied by high only: values * (high - low) + low", lambda: values * high),
-                    ("this scales again instead of undoing the scaling",
-                     lambda: airline.scale(values, low, high))]
+    reference = airline.scale if function == "scale" else airline.unscale
     try:
-        assert_array_matches(np.asarray(result, dtype=np.float64), expected, what)
+        assert_array_matches(np.asarray(result, dtype=np.float64), reference(values, low, high), what)
     except (AssertionError, TypeError, ValueError) as failure:
         failure = failure if isinstance(failure, AssertionError) else AssertionError(
             f"{what}: expected an array of numbers, got {type(result).__name__}")
-        raise with_hint(failure, diagnose(result, mistakes) if explaining() else None) from None
+        probe_values, probe_low, probe_high = PAIR_PROBES[function]
+        probe = lambda: (student.function(function)(probe_values.copy(), probe_low, probe_high),  # noqa: E731
+                         reference(probe_values, probe_low, probe_high),
+                         _pair_mistakes(function, probe_values, probe_low, probe_high))
+        hint = explain(result, lambda: _pair_mistakes(function, values, low, high), probe)
+        raise with_hint(failure, hint) from None
 
 
 @grade("test_scaling")

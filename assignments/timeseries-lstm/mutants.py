@@ -1,6 +1,6 @@
-"""Known-wrong notebooks for timeseries-lstm: the growth's mistakes (no log, differences, upside
-down), the scaling's (divided by high, unscale without low, high first, fitted on the
-passengers), the sequences' (one time step of look_back features, not reshaped), the
+"""Known-wrong notebooks for timeseries-lstm: the growth's mistakes (no log, differences,
+percentage change, upside down), the scaling's (divided by high, refitted on its own values,
+unscale without low, high first, fitted on the passengers), the sequences' (one time step of look_back features, not reshaped), the
 model's, the shared windowing and split mistakes, and the training cell's."""
 from autograder.assignments import here
 from autograder.model_mutants import STUB, classifier_build_mutants, keras_model, trains_outside_the_timed_cell
@@ -50,6 +50,11 @@ MUTANTS = classifier_build_mutants(model, HIDDEN, OUTPUT, compiled=COMPILED, kee
         {"test_growth": ("differences",)},
         keeps=without("test_growth", "test_fitted_on_training")),
     Mutant(
+        "growth_as_percentage",  # the percentage change: on months of 1 passenger, the differences
+        {"growth": function("growth", "series", "np.diff(np.asarray(series, dtype=float)) / np.asarray(series, dtype=float)[:-1]")},
+        {"test_growth": ("percentage change",)},
+        keeps=without("test_growth", "test_fitted_on_training")),
+    Mutant(
         "growth_upside_down",
         {"growth": function("growth", "series", "np.log(np.asarray(series, dtype=float)[:-1] / np.asarray(series, dtype=float)[1:])")},
         {"test_growth": ("upside down",)},
@@ -59,6 +64,12 @@ MUTANTS = classifier_build_mutants(model, HIDDEN, OUTPUT, compiled=COMPILED, kee
         "scale_divides_by_high",
         {"scale": function("scale", "values, low, high", "np.asarray(values, dtype=float) / high")},
         {"test_scaling": ("divided by high only",)},
+        keeps=without("test_scaling")),
+    Mutant(
+        "scale_refitted_on_its_values",  # on the notebook's example, dividing by high
+        {"scale": "def scale(values, low, high):\n    values = np.asarray(values, dtype=float)\n"
+                  "    return (values - values.min()) / (values.max() - values.min())\n"},
+        {"test_scaling": ("fits the smallest and largest value again",)},
         keeps=without("test_scaling")),
     Mutant(
         "unscale_without_low",
