@@ -494,6 +494,10 @@ def _feature_mistakes(df: dict, categories):
         ("the one-hot columns come first: the three numeric columns (floor area, storey, lease) come "
          "before them", lambda: np.hstack([*blocks, numeric])),
     ]
+    for whole in (np.trunc, np.round):
+        mistakes.append(("the floor area was made whole square metres (int, round): keep floor_area_sqm as "
+                         "the float it is (67.5 sqm is not 67)",
+                         lambda whole=whole: np.hstack([whole(numeric[:, :1]), numeric[:, 1:], *blocks])))
     for order in list(itertools.permutations(range(3)))[1:]:
         mistakes.append(("the numeric columns are in the wrong order: floor_area_sqm, then the storey, then "
                          "the remaining lease", lambda order=order: np.hstack([numeric[:, order], *blocks])))
@@ -573,7 +577,8 @@ def feature_cases(draw):
     rows["storey_range"] = [draw(storey_texts()) for _ in range(n)]
     months = draw(st.lists(st.integers(40 * 12, 98 * 12 + 11), min_size=n, max_size=n))
     rows["remaining_lease"] = [hdb.format_remaining_lease(m) for m in months]
-    rows["floor_area_sqm"] = [float(a) for a in draw(st.lists(st.integers(28, 170), min_size=n, max_size=n))]
+    # in tenths, as the data has them: an area made whole is a mistake
+    rows["floor_area_sqm"] = [a / 10 for a in draw(st.lists(st.integers(280, 1700), min_size=n, max_size=n))]
     # the columns prepare_features does not use
     rows.update(month=["2017-01"] * n, block=["406"] * n, street_name=[f"{t} AVE 1" for t in rows["town"]],
                 lease_commence_date=[2017 - 99 + m // 12 for m in months], resale_price=[300000.0] * n)

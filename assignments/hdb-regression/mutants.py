@@ -230,6 +230,13 @@ def features_lease_before_storey(df, categories):
     return np.hstack([numeric] + [one_hot(df[c], categories[c]) for c in CATEGORICAL])
 
 
+def features_area_truncated(df, categories):
+    df = pd.DataFrame(df)
+    numeric = _numeric(df)
+    numeric[:, 0] = df["floor_area_sqm"].astype(int)  # 67.5 sqm taken as 67
+    return np.hstack([numeric] + [one_hot(df[c], categories[c]) for c in CATEGORICAL])
+
+
 def features_as_dataframe(df, categories):
     df = pd.DataFrame(df)
     return pd.DataFrame(np.hstack([_numeric(df)] + [one_hot(df[c], categories[c]) for c in CATEGORICAL]))
@@ -272,6 +279,8 @@ FUNCTION_MUTANTS = [
     function_mutant("features_lease_before_storey", "prepare_features", features_lease_before_storey,
            ("numeric columns are in the wrong order",)),
     function_mutant("features_as_dataframe", "prepare_features", features_as_dataframe, ("not a pandas object",)),
+    function_mutant("features_area_truncated", "prepare_features", features_area_truncated,
+                    ("whole square metres",)),
 ]
 
 
