@@ -155,6 +155,8 @@ def _cut_mistakes(sequences, num_words: int):
     return [
         ("an index equal to num_words was kept: keep the indices BELOW num_words (i < num_words)",
          lambda: replaced(lambda i: i if i <= num_words else imdb.OOV)),
+        ("the index num_words - 1 was replaced too: every index below num_words is kept "
+         "(i < num_words)", lambda: replaced(lambda i: i if i < num_words - 1 else imdb.OOV)),
         ("the rare words were dropped: replace each by 2 (out of vocabulary), so every review "
          "keeps its length", lambda: [[i for i in seq if i < num_words] for seq in sequences]),
         ("the rare words became 0, the padding index: 2 marks a word out of the vocabulary",
@@ -197,12 +199,20 @@ def test_vocabulary_examples(student):
     _check_cut(student, [[1, 3, 4]], 5, " [every word kept]")
 
 
+@st.composite
+def reviews_and_vocabulary(draw):
+    """(reviews, num_words), the indices around the cut (num_words - 1, num_words,
+    num_words + 1) drawn as often as any other: where an off-by-one shows."""
+    num_words = draw(st.integers(3, 50))
+    index = st.one_of(st.integers(0, 60), st.sampled_from([num_words - 1, num_words, num_words + 1]))
+    return draw(st.lists(st.lists(index, max_size=8), min_size=1, max_size=4)), num_words
+
+
 @grade("test_vocabulary")
-@given(sequences=st.lists(st.lists(st.integers(0, 60), max_size=8), min_size=1, max_size=4),
-       num_words=st.integers(3, 50))
+@given(case=reviews_and_vocabulary())
 @PROPERTY
-def test_vocabulary_any_reviews(student, sequences, num_words):
-    _check_cut(student, sequences, num_words)
+def test_vocabulary_any_reviews(student, case):
+    _check_cut(student, *case)
 
 
 # --------------------------------------------------------------------------- 3. pad

@@ -88,6 +88,11 @@ MUTANTS = classifier_build_mutants(model, (EMBEDDING, LSTM), OUTPUT, compiled=CO
         {"test_vocabulary": ("equal to num_words",)},
         keeps=but("test_vocabulary")),
     Mutant(
+        "num_words_minus_one_cut",  # the rarest word kept, index num_words - 1, lost too
+        {"cut_vocabulary": cut("i if i < num_words - 1 else 2")},
+        {"test_vocabulary": ("num_words - 1 was replaced",)},
+        keeps=but("test_vocabulary")),
+    Mutant(
         "rare_words_dropped",
         {"cut_vocabulary": function("cut_vocabulary", "sequences, num_words",
                                     "return [[i for i in seq if i < num_words] for seq in sequences]")},
